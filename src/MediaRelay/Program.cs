@@ -1,0 +1,2 @@
+Console.Error.WriteLine("usage: natedge-relay run [--config FILE] [--control-socket PATH] [--port-range LOW-HIGH] [--metrics IP:PORT]");
+return 2;
