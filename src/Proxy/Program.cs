@@ -1,10 +1,34 @@
+using System.CommandLine;
+
 namespace NatEdge.Proxy;
 
+/// <summary>
+/// The natedge-proxy executable: only the command tree lives here; each
+/// subcommand is built next to the code it drives.
+/// Exit codes (DESIGN.md): 0 success, 1 runtime failure, 2 bad usage or configuration.
+/// </summary>
 internal static class Program
 {
+    public const int ExitOk = 0;
+    public const int ExitRuntimeFailure = 1;
+    public const int ExitBadUsage = 2;
+
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: natedge-proxy run|check|ctl ...");
-        return args.Length == 0 ? 2 : 2;
+        var root = new RootCommand("NatEdge SIP proxy and registrar");
+        // Subcommands are registered here, one line each.
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine(error.Message);
+            }
+
+            return ExitBadUsage;
+        }
+
+        return parsed.Invoke();
     }
 }
