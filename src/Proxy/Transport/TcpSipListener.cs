@@ -121,7 +121,7 @@ public sealed class TcpSipListener : ISipListener, IAsyncDisposable
         if (!_table.TryAdd(connection))
         {
             TransportLog.ConnectionLimitReached(_logger, connection.RemoteEndPoint, _table.Count);
-            socket.Close(0);
+            socket.Dispose();
             return null;
         }
 
