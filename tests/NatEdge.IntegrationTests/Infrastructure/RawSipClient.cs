@@ -52,7 +52,7 @@ public static class RawSipClient
         return (await ReceiveUdpAsync(client)).Text;
     }
 
-    /// <summary>Reads one SIP message (header section, then Content-Length bytes) from a stream; null when the peer closed first.</summary>
+    /// <summary>Reads one SIP message (header section, then Content-Length bytes) from a stream; null when the peer closed (or reset) first.</summary>
     public static async Task<string?> ReadMessageAsync(Socket socket, TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? ReplyTimeout);
@@ -71,7 +71,17 @@ public static class RawSipClient
                 }
             }
 
-            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel.Token);
+            int n;
+            try
+            {
+                n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel.Token);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                // A peer that closes with our bytes still unread resets the connection: closed all the same.
+                n = 0;
+            }
+
             if (n == 0)
             {
                 return null;

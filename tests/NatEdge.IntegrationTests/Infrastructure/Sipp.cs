@@ -53,6 +53,9 @@ public static class Sipp
             "-m", calls.ToString(CultureInfo.InvariantCulture),
             "-t", transport,
             "-i", localAddress,
+
+            // SIPp takes 5060 when it is free; an explicit port keeps it off the proxy's default.
+            "-p", FreePorts.UdpAndTcp().ToString(CultureInfo.InvariantCulture),
             "-timeout", seconds + "s",
             "-timeout_error",
             "-recv_timeout", "5000",
