@@ -156,7 +156,12 @@ public sealed partial class Binder
             $"write {string.Join(" or ", candidates.Select(f => f.Signature))}");
     }
 
-    private static string Plural(int count) => count == 1 ? "1 argument" : $"{count} arguments";
+    private static string Plural(int count) => count switch
+    {
+        0 => "no arguments",
+        1 => "1 argument",
+        _ => $"{count} arguments",
+    };
 
     private void ReportRouteKind(Call call, ModuleFunction function, RouteScope scope, RouteKind forbidden)
     {

@@ -12,8 +12,9 @@ internal static class ModuleParameterValue
         {
             if (value.Kind != LiteralKind.Number)
             {
+                var example = long.TryParse(value.Text, System.Globalization.CultureInfo.InvariantCulture, out var written) ? written : (long)parameter.Default;
                 diagnostics.Error(value.Span, $"parameter '{parameter.Name}' of module '{module}' needs a number, not a string",
-                    $"write the number without quotes: modparam(\"{module}\", \"{parameter.Name}\", {parameter.Default})");
+                    $"write the number without quotes: modparam(\"{module}\", \"{parameter.Name}\", {example})");
                 return null;
             }
 

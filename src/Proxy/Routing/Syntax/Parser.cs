@@ -38,18 +38,23 @@ public sealed class Parser
         _file = file;
         _diagnostics = diagnostics;
         _lexer = new Lexer(text, file, diagnostics);
-        _current = _lexer.Next();
-        _currentEnd = _lexer.Position;
+        Advance();
         _previousEnd = _current.Span;
     }
 
     public static ScriptFile Parse(string text, string file, ScriptDiagnostics diagnostics) =>
         new Parser(text, file, diagnostics).ParseFile();
 
+    /// <summary>Moves to the next token; characters the lexer rejected (and reported) are skipped.</summary>
     private void Advance()
     {
         _previousEnd = _currentEnd;
-        _current = _lexer.Next();
+        do
+        {
+            _current = _lexer.Next();
+        }
+        while (_current.Kind == TokenKind.Invalid);
+
         _currentEnd = _lexer.Position;
     }
 
@@ -653,7 +658,9 @@ public sealed class Parser
         Advance();
         if (_current.Kind != TokenKind.LeftParen)
         {
-            _diagnostics.Error(token.Span, $"unknown operand '{token.Text}'", "operands are method, uri, status, from_uri, to_uri, src_ip, src_port, dst_ip, dst_port, proto, af, msg:len; functions need parentheses");
+            var suggestion = Binding.NameSuggestion.Closest(token.Text, Operands.Keys);
+            _diagnostics.Error(token.Span, $"unknown operand '{token.Text}'", suggestion is not null ? $"did you mean '{suggestion}'?"
+                : "operands are method, uri, status, from_uri, to_uri, src_ip, src_port, dst_ip, dst_port, proto, af, msg:len; functions need parentheses");
             return null;
         }
 
