@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NatEdge.Proxy.Ctl;
 
 namespace NatEdge.Proxy;
 
@@ -17,6 +18,7 @@ internal static class Program
     {
         var root = new RootCommand("NatEdge SIP proxy and registrar");
         // Subcommands are registered here, one line each.
+        root.Subcommands.Add(CtlCommand.Create());
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
