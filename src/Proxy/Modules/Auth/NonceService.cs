@@ -5,8 +5,9 @@ using System.Security.Cryptography;
 namespace NatEdge.Proxy.Modules.Auth;
 
 /// <summary>
-/// Stateless digest nonces. A nonce is base64url of 28 bytes:
-/// <c>issued (8, unix ms, big-endian) | sequence (4) | HMAC-SHA256(secret, first 12 bytes) truncated to 16</c>.
+/// Stateless digest nonces. A nonce is base64url of 30 bytes (a multiple of 3, so every character
+/// carries data and no two spellings decode alike):
+/// <c>issued (8, unix ms, big-endian) | sequence (4) | HMAC-SHA256(secret, first 12 bytes) truncated to 18</c>.
 /// The timestamp lets a nonce expire without any table; the HMAC makes one impossible to forge
 /// without the secret. The optional single-use check needs one bit per nonce: a ring of
 /// <see cref="SingleUseWindow"/> bits indexed by sequence number (Kamailio's nid pool idea), so
@@ -15,11 +16,11 @@ namespace NatEdge.Proxy.Modules.Auth;
 /// </summary>
 public sealed class NonceService
 {
-    public const int NonceLength = 38;
+    public const int NonceLength = 40;
     public const int SingleUseWindow = 1 << 20;
 
     private const int PayloadLength = 12;
-    private const int MacLength = 16;
+    private const int MacLength = 18;
     private const int RawLength = PayloadLength + MacLength;
 
     /// <summary>A nonce from a clock slightly ahead (several proxies, one secret) is still accepted.</summary>
@@ -68,7 +69,9 @@ public sealed class NonceService
     {
         sequence = 0;
         Span<byte> raw = stackalloc byte[RawLength];
-        if (nonce.Length != NonceLength || !Base64Url.TryDecodeFromChars(nonce, raw, out var length) || length != RawLength)
+        if (nonce.Length != NonceLength ||
+            Base64Url.DecodeFromChars(nonce, raw, out _, out var length) != System.Buffers.OperationStatus.Done ||
+            length != RawLength)
         {
             return NonceStatus.Invalid;
         }
