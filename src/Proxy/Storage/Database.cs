@@ -15,13 +15,22 @@ namespace NatEdge.Proxy.Storage;
 /// </summary>
 public sealed class Database
 {
+    /// <summary>
+    /// Cancellation is cooperative, and a client blocked on a frozen server can take a while to
+    /// notice it; past the timeout plus this grace the caller stops waiting and the abandoned
+    /// attempt ends on its own.
+    /// </summary>
+    private static readonly TimeSpan AbandonGrace = TimeSpan.FromMilliseconds(250);
+
     private readonly ISqlProvider _provider;
     private readonly ResiliencePipeline _pipeline;
+    private readonly TimeSpan _operationTimeout;
 
     private Database(DbUrl url, ISqlProvider provider, DatabaseOptions options)
     {
         Url = url;
         _provider = provider;
+        _operationTimeout = options.OperationTimeout;
         _pipeline = new ResiliencePipelineBuilder()
             .AddTimeout(options.OperationTimeout)
             .AddRetry(new RetryStrategyOptions
@@ -68,7 +77,7 @@ public sealed class Database
         ArgumentNullException.ThrowIfNull(work);
         try
         {
-            return await _pipeline.ExecuteAsync(
+            var attempt = _pipeline.ExecuteAsync(
                 static async (state, token) =>
                 {
                     await using var connection = state.Provider.CreateConnection();
@@ -83,7 +92,16 @@ public sealed class Database
                     return await state.Work(connection, token).ConfigureAwait(false);
                 },
                 (Provider: _provider, Work: work),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken).AsTask();
+            try
+            {
+                return await attempt.WaitAsync(_operationTimeout + AbandonGrace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _ = attempt.ContinueWith(static done => done.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw new TimeoutRejectedException("abandoned", _operationTimeout);
+            }
         }
         catch (TimeoutRejectedException timeout)
         {

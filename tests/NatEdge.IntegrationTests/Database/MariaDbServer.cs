@@ -115,6 +115,18 @@ public sealed class MariaDbServer : IAsyncDisposable
         MySqlConnection.ClearAllPools();
     }
 
+    /// <summary>Sends a signal (STOP, CONT, ...) to the running server.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        if (_process is null || _process.HasExited)
+        {
+            throw new InvalidOperationException("MariaDB is not running");
+        }
+
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>A new empty database the <see cref="User"/> owns; returns its db_url.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
