@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NatEdge.Proxy.Ctl;
 
 namespace NatEdge.Proxy;
 
@@ -19,6 +20,7 @@ internal static class Program
         // Subcommands are registered here, one line each.
         root.Subcommands.Add(NatEdge.Proxy.Hosting.RunCommand.Create());
         root.Subcommands.Add(NatEdge.Proxy.Routing.CheckCommand.Create());
+        root.Subcommands.Add(CtlCommand.Create());
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

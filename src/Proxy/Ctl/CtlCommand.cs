@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace NatEdge.Proxy.Ctl;
+
+/// <summary>
+/// <c>natedge-proxy ctl</c>: the guide's serctl over the proxy's database (DESIGN.md,
+/// Command-line contract). Exit codes: 0 done, 1 refused or database failure, 2 bad usage.
+/// </summary>
+public static class CtlCommand
+{
+    public static Command Create()
+    {
+        var options = new CtlOptions();
+        var ctl = new Command("ctl", "administer users, aliases, domains and registrations in the proxy's database");
+        ctl.Options.Add(options.DbUrl);
+        ctl.Options.Add(options.Config);
+        ctl.Subcommands.Add(DbCommands.Create(options));
+        ctl.Subcommands.Add(UserCommands.Create(options));
+        ctl.Subcommands.Add(AliasCommands.Create(options));
+        ctl.Subcommands.Add(DomainCommands.Create(options));
+        ctl.Subcommands.Add(UsrlocCommands.Create(options));
+        return ctl;
+    }
+
+    internal static Command Leaf(
+        string name,
+        string description,
+        CtlOptions options,
+        Func<CtlSession, ParseResult, CancellationToken, Task<int>> run,
+        params Argument[] arguments)
+    {
+        var command = new Command(name, description);
+        foreach (var argument in arguments)
+        {
+            command.Arguments.Add(argument);
+        }
+
+        command.SetAction((parse, token) => CtlSession.RunAsync(parse, options, (session, ct) => run(session, parse, ct), token));
+        return command;
+    }
+}

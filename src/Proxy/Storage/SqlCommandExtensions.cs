@@ -1,0 +1,41 @@
+using System.Data.Common;
+
+namespace NatEdge.Proxy.Storage;
+
+/// <summary>Builds parameterised commands; the only way the repositories put values into SQL.</summary>
+public static class SqlCommandExtensions
+{
+    public static DbCommand CreateSqlCommand(
+        this DbConnection connection,
+        string sql,
+        DbTransaction? transaction,
+        params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    public static string? GetNullableString(this DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    }
+
+    /// <summary>DATETIME columns hold UTC written by NatEdge (or a UTC-run Kamailio).</summary>
+    public static DateTime GetUtcDateTime(this DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
+    }
+}
