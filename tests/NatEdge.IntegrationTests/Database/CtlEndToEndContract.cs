@@ -42,7 +42,7 @@ public abstract class CtlEndToEndContract
             }
         }
 
-        var database = Proxy.Storage.Database.Open(DbUrl.Parse(url));
+        var database = global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url));
         var versions = await database.RunAsync<Dictionary<string, int>>(async (connection, token) =>
         {
             await using var command = connection.CreateSqlCommand("SELECT `table_name`, `table_version` FROM `version`", null);
@@ -69,7 +69,7 @@ public abstract class CtlEndToEndContract
         (await Ctl(url, "user", "add", "alice@example.org", "other")).ShouldBe(new ProxyCtl.Result(1, "", "user alice@example.org already exists\n"));
         (await Ctl(url, "user", "list")).ShouldBe(new ProxyCtl.Result(0, "alice@example.org\nbob@example.org\n", ""));
 
-        var subscribers = new SubscriberRepository(Proxy.Storage.Database.Open(DbUrl.Parse(url)));
+        var subscribers = new SubscriberRepository(global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url)));
         (await subscribers.FindAsync("alice", "example.org")).ShouldBe(
             new SubscriberRecord("alice", "example.org", "secret", Md5Hex("alice:example.org:secret"), Md5Hex("alice@example.org:example.org:secret")));
 
@@ -97,7 +97,7 @@ public abstract class CtlEndToEndContract
             .ShouldBe(new ProxyCtl.Result(1, "", "1234@example.org is an alias; remove the alias first\n"));
         (await Ctl(url, "alias", "list")).ShouldBe(new ProxyCtl.Result(0, "1234@example.org -> sip:alice@example.org\n", ""));
 
-        var row = (await new LocationRepository(Proxy.Storage.Database.Open(DbUrl.Parse(url)), KamailioSchema.AliasesTable)
+        var row = (await new LocationRepository(global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url)), KamailioSchema.AliasesTable)
             .LoadAsync("1234@example.org")).ShouldHaveSingleItem();
         row.IsPermanent.ShouldBeTrue();
 
@@ -122,7 +122,7 @@ public abstract class CtlEndToEndContract
     public async Task Registrations_are_shown_and_removed()
     {
         var url = await InitializedAsync();
-        var location = new LocationRepository(Proxy.Storage.Database.Open(DbUrl.Parse(url)));
+        var location = new LocationRepository(global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url)));
         var expires = new DateTime(2030, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         await location.UpsertAsync(Registration("alice@example.org", "sip:alice@192.168.1.20:5062", expires, 0.5f, "c1", 7));
         await location.UpsertAsync(Registration("alice@example.org", "sip:alice@10.0.0.5:5060", expires, 1.0f, "c2", 2));
@@ -198,7 +198,7 @@ public abstract class CtlEndToEndContract
     private async Task<string> InitializedAsync()
     {
         var url = await NewDbUrlAsync();
-        await SchemaInstaller.InstallAsync(Proxy.Storage.Database.Open(DbUrl.Parse(url)));
+        await SchemaInstaller.InstallAsync(global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url)));
         return url;
     }
 

@@ -8,9 +8,9 @@ namespace NatEdge.IntegrationTests.Database;
 [Collection(MariaDbCollection.Name)]
 public sealed class MariaDbLocationStoreTests(MariaDbFixture fixture) : LocationStoreContract
 {
-    protected override async Task<Proxy.Storage.Database> NewDatabaseAsync()
+    protected override async Task<global::NatEdge.Proxy.Storage.Database> NewDatabaseAsync()
     {
-        var database = Proxy.Storage.Database.Open(DbUrl.Parse(await fixture.Server.CreateDatabaseAsync()));
+        var database = global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(await fixture.Server.CreateDatabaseAsync()));
         await SchemaInstaller.InstallAsync(database);
         return database;
     }

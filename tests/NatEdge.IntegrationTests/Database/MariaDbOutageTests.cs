@@ -25,7 +25,7 @@ public sealed class MariaDbOutageTests(MariaDbFixture fixture, ITestOutputHelper
     public async Task A_stopped_server_fails_fast_and_everything_recovers_when_it_starts_again()
     {
         var url = await fixture.Server.CreateDatabaseAsync();
-        var database = Proxy.Storage.Database.Open(DbUrl.Parse(url));
+        var database = global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url));
         await SchemaInstaller.InstallAsync(database);
         var subscribers = new SubscriberRepository(database);
         await subscribers.AddAsync(SubscriberSecrets.For("alice", "example.org", "secret"));
@@ -90,7 +90,7 @@ public sealed class MariaDbOutageTests(MariaDbFixture fixture, ITestOutputHelper
     public async Task A_server_that_stops_answering_is_given_up_on_within_the_operation_timeout()
     {
         var url = await fixture.Server.CreateDatabaseAsync();
-        var database = Proxy.Storage.Database.Open(DbUrl.Parse(url));
+        var database = global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url));
         await SchemaInstaller.InstallAsync(database);
         var subscribers = new SubscriberRepository(database);
         await subscribers.AddAsync(SubscriberSecrets.For("alice", "example.org", "secret"));
