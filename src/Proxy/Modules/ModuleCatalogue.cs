@@ -45,8 +45,8 @@ internal static class ModuleCatalogue
             F.Declared("t_relay", RouteKind.RequestAndFailure),
             F.Declared("t_relay_to_udp", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
             F.Declared("t_relay_to_tcp", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
-            F.Declared("t_on_reply", RouteKind.RequestAndFailure, new FunctionParameter("route", Integer)),
-            F.Declared("t_on_failure", RouteKind.RequestAndFailure, new FunctionParameter("route", Integer)),
+            F.Declared("t_on_reply", RouteKind.RequestAndFailure, new FunctionParameter("route", Integer)) with { Validate = ArmsRoute(RouteKind.OnReply) },
+            F.Declared("t_on_failure", RouteKind.RequestAndFailure, new FunctionParameter("route", Integer)) with { Validate = ArmsRoute(RouteKind.Failure) },
             F.Declared("t_reply", RouteKind.RequestAndFailure, new FunctionParameter("code", Integer), new FunctionParameter("reason", Text)),
             F.Declared("t_newtran", RouteKind.Request),
         ],
@@ -60,6 +60,18 @@ internal static class ModuleCatalogue
             P.Switch("ruri_matching", 1),
             P.Switch("via1_matching", 1),
         ]);
+
+    /// <summary>t_on_reply("N") and t_on_failure("N") must name a route block the script defines.</summary>
+    private static FunctionValidator ArmsRoute(RouteKind kind) => (binding, diagnostics) =>
+    {
+        var argument = binding.Arguments[0];
+        var keyword = kind == RouteKind.OnReply ? "onreply_route" : "failure_route";
+        if (!binding.DefinedRoutes.Contains((kind, (int)Math.Clamp(argument.Integer, -1, int.MaxValue))))
+        {
+            diagnostics.Error(argument.Span, $"{binding.Call.Name}(\"{argument.Text}\") arms {keyword}[{argument.Text}], which is not defined",
+                $"define {keyword}[{argument.Text}] {{ ... }}");
+        }
+    };
 
     private static ScriptModule Rr() => new(
         "rr",

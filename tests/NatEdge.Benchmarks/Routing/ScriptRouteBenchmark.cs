@@ -60,7 +60,7 @@ public class ScriptRouteBenchmark
         _view = new SipScriptMessage();
         _register = Parse(Register);
         _invite = Parse(Invite);
-        _received = new ReceiveInfo(IPAddress.Loopback, 40000, IPAddress.Loopback, 5060, TransportProtocol.Udp);
+        _received = ReceiveInfo.From(new IPEndPoint(IPAddress.Loopback, 40000), new IPEndPoint(IPAddress.Loopback, 5060), TransportProtocol.Udp);
     }
 
     [Benchmark]
@@ -101,7 +101,7 @@ public class ScriptRouteBenchmark
 
     private sealed class DiscardingTransport : IReplyTransport
     {
-        public bool SendReply(ReadOnlySpan<byte> reply, SipMessage request, in ReceiveInfo received) => true;
+        public ValueTask<bool> SendReplyAsync(ReadOnlyMemory<byte> reply, SipMessage request, ReceiveInfo received) => new(true);
     }
 
     private sealed class DiscardingLog : IScriptLog

@@ -37,7 +37,7 @@ internal sealed class ScriptHarness
     public SipMessage? Message { get; private set; }
 
     public static ReceiveInfo From(string sourceIp, int sourcePort = 5060, TransportProtocol protocol = TransportProtocol.Udp) =>
-        new(IPAddress.Parse(sourceIp), sourcePort, IPAddress.Loopback, 5060, protocol);
+        ReceiveInfo.From(new IPEndPoint(IPAddress.Parse(sourceIp), sourcePort), new IPEndPoint(IPAddress.Loopback, 5060), protocol);
 
     /// <summary>Runs the main route on a request; returns the route's code.</summary>
     public int Request(string text, ReceiveInfo? received = null)
@@ -62,10 +62,10 @@ internal sealed class ScriptHarness
     {
         public List<string> Replies { get; } = [];
 
-        public bool SendReply(ReadOnlySpan<byte> reply, SipMessage request, in ReceiveInfo received)
+        public ValueTask<bool> SendReplyAsync(ReadOnlyMemory<byte> reply, SipMessage request, ReceiveInfo received)
         {
-            Replies.Add(Encoding.UTF8.GetString(reply));
-            return true;
+            Replies.Add(Encoding.UTF8.GetString(reply.Span));
+            return new ValueTask<bool>(true);
         }
     }
 
