@@ -112,7 +112,7 @@ public sealed class CtlSession
             return true;
         }
 
-        Error.WriteLine($"{what} must look like USER@DOMAIN, got '{text}'");
+        Error.WriteLine($"expected {what}, got '{text}'");
         return false;
     }
 

@@ -148,8 +148,9 @@ public abstract class CtlEndToEndContract
     public async Task Bad_usage_exits_with_2()
     {
         var url = await InitializedAsync();
-        (await Ctl(url, "user", "add", "alice", "secret")).ShouldBe(new ProxyCtl.Result(2, "", "USER@DOMAIN must look like USER@DOMAIN, got 'alice'\n"));
-        (await Ctl(url, "alias", "add", "1234@example.org", "@example.org")).ExitCode.ShouldBe(2);
+        (await Ctl(url, "user", "add", "alice", "secret")).ShouldBe(new ProxyCtl.Result(2, "", "expected USER@DOMAIN, got 'alice'\n"));
+        (await Ctl(url, "alias", "add", "1234@example.org", "alice@")).ShouldBe(new ProxyCtl.Result(2, "", "expected USER@DOMAIN, got 'alice@'\n"));
+        (await Ctl(url, "domain", "add", "bad domain")).ShouldBe(new ProxyCtl.Result(2, "", "DOMAIN must be a host name or address, got 'bad domain'\n"));
         (await Ctl(url, "user", "add", "alice@example.org")).ExitCode.ShouldBe(2);
         (await ProxyCtl.RunAsync("--db-url", "postgres://u:p@h/d", "user", "list"))
             .ShouldBe(new ProxyCtl.Result(2, "", "db_url 'postgres://u:***@h/d': unknown scheme; use mysql://user:pass@host[:port]/db or sqlite:PATH\n"));
