@@ -142,6 +142,15 @@ public abstract class CtlEndToEndContract
         (await Ctl(url, "ul", "show", "alice@example.org")).ShouldBe(new ProxyCtl.Result(1, "", "no registrations for alice@example.org\n"));
         (await Ctl(url, "ul", "rm", "alice@example.org")).ShouldBe(new ProxyCtl.Result(1, "", "no registrations for alice@example.org\n"));
         (await Ctl(url, "ul", "show")).ShouldBe(new ProxyCtl.Result(0, Bob, ""));
+
+        (await Ctl(url, "ul", "add", "carol@example.org", "sip:carol@10.0.0.7:5060"))
+            .ShouldBe(new ProxyCtl.Result(0, "added permanent contact <sip:carol@10.0.0.7:5060> for carol@example.org\n", ""));
+        (await Ctl(url, "ul", "show", "carol@example.org")).ShouldBe(new ProxyCtl.Result(
+            0,
+            "carol@example.org:\n  <sip:carol@10.0.0.7:5060> q=1.00 expires=permanent callid=Default-Call-ID cseq=1 flags=128 received=- socket=- user_agent=\"natedge-proxy ctl\"\n",
+            ""));
+        (await Ctl(url, "ul", "add", "carol@example.org", "carol@10.0.0.7"))
+            .ShouldBe(new ProxyCtl.Result(2, "", "expected a sip: or sips: URI, got 'carol@10.0.0.7'\n"));
     }
 
     [Fact]
