@@ -53,6 +53,9 @@ public sealed class WriteBackLocationStore : ILocationStore
     public ValueTask<IReadOnlyList<ContactBinding>> GetAsync(string aor, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<ContactBinding>>(_table.Get(aor, Now));
 
+    public ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<ContactBinding>>(_table.Snapshot(Now));
+
     public ValueTask<PutOutcome> PutAsync(ContactBinding binding, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(binding);
