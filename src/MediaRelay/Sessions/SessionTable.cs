@@ -100,7 +100,7 @@ internal sealed class SessionTable : IDisposable
             var replies = _recentReplies[session];
             if (replies.Count == RecentRepliesPerSession) replies.RemoveAt(0);
             replies.Add((fingerprint, reply));
-            if (!session.HasLiveStream) ExpireSession(session);
+            if (!session.HasLiveStream) ScheduleEmptySessionExpiry(session);
             return reply;
         }
     }
@@ -245,6 +245,23 @@ internal sealed class SessionTable : IDisposable
             var (table, s, st) = ((SessionTable, MediaSession, MediaStream))state!;
             lock (table._gate) table.RunCheck(s, st);
         }, (this, session, stream));
+    }
+
+    /// <summary>
+    /// A session left without a live stream (every stream rejected or disabled) waits one stream_timeout for a
+    /// re-INVITE or a remove, then expires, so a call whose BYE never comes does not stay forever.
+    /// </summary>
+    private void ScheduleEmptySessionExpiry(MediaSession session)
+    {
+        _relay.Wheel.Schedule(_relay.Options.StreamTimeout, static state =>
+        {
+            var (table, s) = ((SessionTable, MediaSession))state!;
+            lock (table._gate)
+            {
+                if (!s.HasLiveStream && table._sessions.TryGetValue((s.CallId, s.FromTag), out var current) && current == s)
+                    table.ExpireSession(s);
+            }
+        }, (this, session));
     }
 
     private void ExpireSession(MediaSession session)

@@ -192,3 +192,19 @@ public class SessionTableTests
         return json.RootElement[0].GetProperty("streams").EnumerateArray().Last().GetProperty("status").GetString()!;
     }
 }
+
+public class EmptySessionTests
+{
+    [Fact]
+    public void A_session_whose_streams_were_all_rejected_expires_after_stream_timeout()
+    {
+        using var relay = new RelayFixture(28440, 28472);
+        relay.Update(SdpMessageType.Request, 1, "a1b2", null, "audio:127.0.0.1:8000:sendrecv");
+        relay.Update(SdpMessageType.Reply, 1, "a1b2", "b9z", "audio:127.0.0.2:0:sendrecv").Ports.ShouldBe([0]);
+        relay.Context.Ports.InUse.ShouldBe(0);
+        relay.Table.Count.ShouldBe(1, "kept for a re-INVITE or the remove");
+        relay.Time.Advance(TimeSpan.FromSeconds(90.2));
+        relay.Table.Count.ShouldBe(0);
+        relay.AccountingLines().Length.ShouldBe(1);
+    }
+}
