@@ -69,3 +69,21 @@ public class MpctlTests
         Directory.Delete(tools, recursive: true);
     }
 }
+
+public class RelayMetricsTests
+{
+    [Fact]
+    public async Task The_metrics_endpoint_serves_prometheus_text()
+    {
+        await using var relay = await RelayProcess.StartAsync("27360-27392", "--metrics", "127.0.0.1:27399");
+        using (var control = await relay.ConnectAsync())
+        {
+            (await control.SendRawAsync("nonsense\r\n\r\n")).ShouldBe("error");
+        }
+        using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync(new Uri("http://127.0.0.1:27399/metrics"));
+        text.ShouldContain("natedge_relay_sessions 0");
+        text.ShouldContain("natedge_relay_port_pairs_total 16");
+        text.ShouldContain("natedge_relay_control_errors_total{reason=\"UnknownCommand\"} 1");
+    }
+}
