@@ -21,7 +21,7 @@ public sealed record RelayOptions
     /// <summary>First port of the range (even).</summary>
     public int PortRangeLow { get; init; } = 40000;
 
-    /// <summary>End of the range (even, exclusive: pairs start below it).</summary>
+    /// <summary>Last port of the range: a pair (p, p+1) is used when p+1 is at most this.</summary>
     public int PortRangeHigh { get; init; } = 60000;
 
     /// <summary>A party that sends no RTP this long after its stream was created or reset ends the stream.</summary>
@@ -53,5 +53,5 @@ public sealed record RelayOptions
     /// <summary>How long a session that ended on its own is remembered, so a later <c>remove</c> gets <c>removed</c> (dispatcher's default, spec §2).</summary>
     public TimeSpan ExpiredSessionMemory { get; init; } = TimeSpan.FromSeconds(86400);
 
-    public int PortPairCount => (PortRangeHigh - PortRangeLow) / 2;
+    public int PortPairCount => (PortRangeHigh + 1 - PortRangeLow) / 2;
 }

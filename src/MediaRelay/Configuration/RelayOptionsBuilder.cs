@@ -108,10 +108,11 @@ public static class RelayOptionsBuilder
             || !int.TryParse(value.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var low)
             || !int.TryParse(value.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var high))
             return $"'{value}' is not LOW-HIGH (for example 40000-60000)";
-        // The spec's rule (§4.3): both even, start below end, within 1024-65536.
-        if (low % 2 != 0 || high % 2 != 0) return $"'{value}': both ends must be even (RTP on even ports, RTCP on the odd one after)";
-        if (low < 1024 || high > 65536) return $"'{value}' must lie within 1024-65536";
-        if (high - low < 4) return $"'{value}' holds less than one stream (a stream needs two pairs, four ports)";
+        // RTP takes the even port and RTCP the odd one after it (spec §4.3); the last port is included, so
+        // 40000-60000 holds MediaProxy's 10,000 pairs and 40000-49999 holds 5,000.
+        if (low % 2 != 0) return $"'{value}': start on an even port (RTP on even ports, RTCP on the odd one after)";
+        if (low < 1024 || high > 65535) return $"'{value}' must lie within 1024-65535";
+        if ((high + 1 - low) / 2 < 2) return $"'{value}' holds less than one stream (a stream needs two pairs, four ports)";
         options = options with { PortRangeLow = low, PortRangeHigh = high };
         return null;
     }

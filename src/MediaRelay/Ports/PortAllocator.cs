@@ -1,7 +1,8 @@
 namespace NatEdge.MediaRelay.Ports;
 
 /// <summary>
-/// Hands out port pairs from the configured range (spec §4.3): pairs (p, p+1) for p = low, low+2, … below high.
+/// Hands out port pairs from the configured range (spec §4.3): pairs (p, p+1) for p = low, low+2, … with p+1 at most
+/// high, so 40000-60000 gives MediaProxy's 10,000 pairs and 40000-49999 gives 5,000.
 /// Allocation takes the head of a FIFO and freed pairs go to the tail after a quarantine, so the least recently
 /// used pair is reused first and late packets of an old call never reach a new one. A pair that could not be
 /// bound is set aside; when more pairs are set aside than are free, they get another chance.
@@ -19,10 +20,10 @@ public sealed class PortAllocator
 
     public PortAllocator(int low, int high, TimeSpan quarantine, TimeProvider time)
     {
-        if (low % 2 != 0 || high % 2 != 0 || low >= high) throw new ArgumentException("the range needs even ends, low below high");
+        if (low % 2 != 0 || low >= high) throw new ArgumentException("the range needs an even start below its end");
         _time = time;
         _quarantineTime = quarantine;
-        for (var port = low; port < high; port += 2) _free.Enqueue(new PortPair(port));
+        for (var port = low; port + 1 <= high; port += 2) _free.Enqueue(new PortPair(port));
         Capacity = _free.Count;
     }
 

@@ -37,6 +37,19 @@ public class RelayOptionsBuilderTests
         options.ControlSocket.ShouldBe("/run/natedge/relay.sock");
     }
 
+    [Theory]
+    [InlineData("40000-60000", 10000)]   // MediaProxy's default range: 10,000 pairs, about 5,000 streams (spec §4.3)
+    [InlineData("40000-49999", 5000)]    // the bench's range
+    [InlineData("20000-20032", 16)]      // eight streams
+    public void The_last_port_of_the_range_is_included(string range, int pairs)
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        var options = RelayOptionsBuilder.Build([new RawSetting("port_range", range, "--port-range")], diagnostics);
+        diagnostics.ShouldBeEmpty();
+        options.PortPairCount.ShouldBe(pairs);
+        new NatEdge.MediaRelay.Ports.PortAllocator(options.PortRangeLow, options.PortRangeHigh, TimeSpan.Zero, TimeProvider.System).Capacity.ShouldBe(pairs);
+    }
+
     [Fact]
     public void Flags_override_the_file()
     {
@@ -66,7 +79,7 @@ public class RelayOptionsBuilderTests
         RelayOptionsBuilder.Build(RelayConfigFile.Read(path, diagnostics), diagnostics);
         diagnostics.Select(d => d.Source).ShouldBe(
             [$"{path}:6", $"{path}:7", $"{path}:2", $"{path}:3", $"{path}:4", $"{path}:5"], ignoreOrder: true);
-        diagnostics.Single(d => d.Source.EndsWith(":2", StringComparison.Ordinal)).Message.ShouldContain("even");
+        diagnostics.Single(d => d.Source.EndsWith(":2", StringComparison.Ordinal)).Message.ShouldContain("even port");
         diagnostics.Single(d => d.Source.EndsWith(":5", StringComparison.Ordinal)).Message.ShouldContain("unknown setting");
     }
 
@@ -74,6 +87,7 @@ public class RelayOptionsBuilderTests
     [InlineData("port_range", "60000-40000")]
     [InlineData("port_range", "1000-2000")]
     [InlineData("port_range", "40000-40002")]
+    [InlineData("port_range", "40000-65536")]
     [InlineData("port_range", "forty")]
     [InlineData("advertised_ip", "0.0.0.0")]
     [InlineData("metrics", "127.0.0.1")]
