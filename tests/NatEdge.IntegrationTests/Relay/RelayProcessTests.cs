@@ -117,6 +117,35 @@ public class RelayProcessTests
     }
 
     [Fact]
+    public async Task A_re_invite_answered_from_a_new_address_resets_the_party_and_the_new_source_is_learned()
+    {
+        await using var relay = await RelayProcess.StartAsync("27400-27432");
+        using var control = await relay.ConnectAsync();
+        using var caller = new MediaParty(0x101);
+        using var callee = new MediaParty(0x202);
+        using var moved = new MediaParty(0x303);
+        var (callerSendsTo, calleeSendsTo) = await EstablishAsync(control, "moved", caller, callee);
+        await Task.WhenAll(caller.SendRtpAsync(callerSendsTo, 10), callee.SendRtpAsync(calleeSendsTo, 10));
+        await MediaParty.WaitForAsync(callee.Rtp, 10);
+
+        // The caller re-offers unchanged; the callee answers from another address (spec §4.2: reset for that party).
+        (await control.UpdateAsync(SdpMessageType.Request, "moved", 2, "ft-moved", "tt-moved", caller.Media())).Ports.ShouldBe([calleeSendsTo]);
+        (await control.UpdateAsync(SdpMessageType.Reply, "moved", 2, "ft-moved", "tt-moved", moved.Media())).Ports.ShouldBe([callerSendsTo]);
+
+        await callee.SendRtpAsync(calleeSendsTo, 5, 100);        // the obsolete source is ignored
+        await moved.SendRtpAsync(calleeSendsTo, 10);              // the next different source is learned
+        await caller.SendRtpAsync(callerSendsTo, 10, 10);         // and the caller's media follows it
+        await MediaParty.WaitForAsync(moved.Rtp, 10);
+        await MediaParty.WaitForAsync(caller.Rtp, 20);
+        await Task.Delay(200);
+
+        ShouldBeInOrder(moved.Rtp, caller.Ssrc, 10, 10);
+        ShouldBeInOrder(caller.Rtp, callee.Ssrc, 0, 10);
+        ShouldBeInOrder(caller.Rtp, moved.Ssrc, 0, 10);
+        (await SummaryAsync(control)).GetProperty("packets_dropped").GetInt64().ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Remove_records_statistics_whose_counts_match_what_was_sent()
     {
         await using var relay = await RelayProcess.StartAsync("27120-27152");
