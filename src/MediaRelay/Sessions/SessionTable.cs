@@ -236,7 +236,7 @@ internal sealed class SessionTable : IDisposable
         {
             RelayLog.Info($"call {session.CallId}: {stream.MediaType} stream ended ({StreamStatuses.ToText(ended)})");
             stream.Cleanup(ended);
-            if (!session.HasLiveStream && _sessions.ContainsKey((session.CallId, session.FromTag))) ExpireSession(session);
+            if (!session.HasLiveStream && IsCurrent(session)) ExpireSession(session);
             return;
         }
         if (next == DateTimeOffset.MaxValue) return;
@@ -258,11 +258,14 @@ internal sealed class SessionTable : IDisposable
             var (table, s) = ((SessionTable, MediaSession))state!;
             lock (table._gate)
             {
-                if (!s.HasLiveStream && table._sessions.TryGetValue((s.CallId, s.FromTag), out var current) && current == s)
-                    table.ExpireSession(s);
+                if (!s.HasLiveStream && table.IsCurrent(s)) table.ExpireSession(s);
             }
         }, (this, session));
     }
+
+    /// <summary>The session is still in the table (not removed, nor replaced by a newer one with the same key).</summary>
+    private bool IsCurrent(MediaSession session) =>
+        _sessions.TryGetValue((session.CallId, session.FromTag), out var current) && ReferenceEquals(current, session);
 
     private void ExpireSession(MediaSession session)
     {
