@@ -60,6 +60,9 @@ public class ControlRoundTripTests
     [InlineData("error", false, ControlReplyKind.Error)]                       // §6.4 module
     [InlineData("44 halting", true, ControlReplyKind.Halting)]                 // §6.4 graceful shutdown
     [InlineData("192.0.2.10", false, ControlReplyKind.Media)]                  // §9 update without media
+    [InlineData("ping", true, ControlReplyKind.Ping)]                          // §6.5 relay → dispatcher
+    [InlineData("pong", true, ControlReplyKind.Pong)]                          // §6.5 dispatcher → relay
+    [InlineData("expired {\"call_id\": \"9f2c1e@192.168.1.20\", \"streams\": []}", true, ControlReplyKind.Expired)] // §3.2
     public void Worked_replies_round_trip(string line, bool withSequence, ControlReplyKind kind)
     {
         var buffer = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line + "\r\n"));
