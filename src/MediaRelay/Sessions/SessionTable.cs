@@ -306,8 +306,10 @@ internal sealed class SessionTable : IDisposable
             // What the dispatcher adds before accounting (spec §2).
             if (session.DialogId is null) extra.WriteNull("dialog_id");
             else extra.WriteString("dialog_id", session.DialogId);
-            extra.WriteBoolean("timed_out", timedOut);
-            extra.WriteBoolean("all_streams_ice", false);
+            // A session whose every stream ended as an unselected ICE candidate ended normally (spec §2).
+            var allStreamsIce = session.AllStreams.Count > 0 && session.AllStreams.All(s => s.Status == StreamStatus.UnselectedIceCandidate);
+            extra.WriteBoolean("timed_out", timedOut && !allStreamsIce);
+            extra.WriteBoolean("all_streams_ice", allStreamsIce);
         }));
         _accounting.Write(line);
         return statistics;

@@ -145,6 +145,20 @@ public class SessionTableTests
     }
 
     [Fact]
+    public void With_ice_on_both_sides_a_silent_stream_is_an_unselected_candidate_and_not_a_timeout()
+    {
+        using var relay = new RelayFixture(28480, 28512);
+        relay.Update(SdpMessageType.Request, 1, "a1b2", null, "audio:127.0.0.1:8000:sendrecv:ice=yes");
+        relay.Update(SdpMessageType.Reply, 1, "a1b2", "b9z", "audio:127.0.0.2:30000:sendrecv:ice=yes");
+        relay.Time.Advance(TimeSpan.FromSeconds(90.2));
+        relay.Table.Count.ShouldBe(0);
+        using var json = JsonDocument.Parse(relay.AccountingLines().ShouldHaveSingleItem());
+        json.RootElement.GetProperty("streams")[0].GetProperty("status").GetString().ShouldBe("unselected ICE candidate");
+        json.RootElement.GetProperty("all_streams_ice").GetBoolean().ShouldBeTrue();
+        json.RootElement.GetProperty("timed_out").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
     public void On_hold_a_stream_waits_for_on_hold_timeout_instead()
     {
         using var relay = new RelayFixture(28320, 28352);
