@@ -105,6 +105,21 @@ public class ControlRoundTripTests
     }
 
     [Fact]
+    public void Remove_is_written_as_the_module_writes_it_when_the_to_tag_is_unknown()
+    {
+        var request = new ControlRequest { Command = ControlCommand.Remove, CallId = "9f2c1e@192.168.1.20", FromTag = "a1b2" };
+        Encode(request, writeEmptyHeaders: true).ShouldBe("remove\r\ncall_id: 9f2c1e@192.168.1.20\r\nfrom_tag: a1b2\r\nto_tag: \r\n\r\n");
+        Encode(request, writeEmptyHeaders: false).ShouldBe("remove\r\ncall_id: 9f2c1e@192.168.1.20\r\nfrom_tag: a1b2\r\n\r\n");
+    }
+
+    [Fact]
+    public void Requests_over_the_module_limit_are_refused()
+    {
+        var request = new ControlRequest { Command = ControlCommand.Remove, CallId = new string('c', 9000), FromTag = "a" };
+        ControlRequestWriter.Write(request, new ArrayBufferWriter<byte>()).ShouldBe(ControlProtocolError.RequestTooLarge);
+    }
+
+    [Fact]
     public void Writer_refuses_values_with_line_breaks()
     {
         var request = new ControlRequest { Command = ControlCommand.Remove, CallId = "a\r\nb", FromTag = "f" };
