@@ -35,6 +35,30 @@ internal sealed class SessionTable : IDisposable
         _accounting = accounting;
         _startedAt = relay.Time.GetUtcNow();
         _relay.Wheel.Schedule(TrafficSamplingPeriod, static s => ((SessionTable)s!).SampleTraffic(), this);
+        _relay.Wheel.Schedule(ExpiredSweepPeriod, static s => ((SessionTable)s!).SweepExpired(), this);
+    }
+
+    /// <summary>The dispatcher's sweep period for expired sessions (spec §2).</summary>
+    private static readonly TimeSpan ExpiredSweepPeriod = TimeSpan.FromSeconds(600);
+
+    private void SweepExpired()
+    {
+        lock (_gate)
+        {
+            var now = _relay.Time.GetUtcNow();
+            foreach (var (callId, at) in _expired.ToList())
+            {
+                if (now - at > _relay.Options.ExpiredSessionMemory) _expired.Remove(callId);
+            }
+        }
+        try
+        {
+            _relay.Wheel.Schedule(ExpiredSweepPeriod, static s => ((SessionTable)s!).SweepExpired(), this);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The relay is stopping.
+        }
     }
 
     public int Count
@@ -275,13 +299,6 @@ internal sealed class SessionTable : IDisposable
         _sessionsExpired++;
         var now = _relay.Time.GetUtcNow();
         _expired[session.CallId] = now;
-        if (_expired.Count > 1024)
-        {
-            foreach (var (callId, at) in _expired.ToList())
-            {
-                if (now - at > _relay.Options.ExpiredSessionMemory) _expired.Remove(callId);
-            }
-        }
         RelayLog.Info($"call {session.CallId}: session expired, no stream left");
     }
 
