@@ -15,12 +15,23 @@ internal static class ReceiveBufferPool
     /// <summary>Buffers kept for reuse; beyond this they are left to the collector (about 16 MB).</summary>
     private const int MaxKept = 8192;
 
-    private static readonly ConcurrentBag<byte[]> Free = [];
+    private static readonly ConcurrentStack<byte[]> Free = new();
+    private static int _kept;
 
-    public static byte[] Rent() => Free.TryTake(out var buffer) ? buffer : GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
+    public static byte[] Rent()
+    {
+        if (!Free.TryPop(out var buffer)) return GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
+        Interlocked.Decrement(ref _kept);
+        return buffer;
+    }
 
     public static void Return(byte[] buffer)
     {
-        if (Free.Count < MaxKept) Free.Add(buffer);
+        if (Interlocked.Increment(ref _kept) > MaxKept)
+        {
+            Interlocked.Decrement(ref _kept);
+            return;
+        }
+        Free.Push(buffer);
     }
 }
