@@ -116,7 +116,7 @@ public sealed class MariaDbOutageTests(MariaDbFixture fixture, ITestOutputHelper
     public async Task A_restart_between_two_operations_goes_unnoticed()
     {
         var url = await fixture.Server.CreateDatabaseAsync();
-        var database = Proxy.Storage.Database.Open(DbUrl.Parse(url));
+        var database = global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url));
         await SchemaInstaller.InstallAsync(database);
         var subscribers = new SubscriberRepository(database);
         await subscribers.AddAsync(SubscriberSecrets.For("alice", "example.org", "secret"));
