@@ -49,8 +49,7 @@ internal sealed class TextMatchNode(Operand operand, Regex pattern) : SyncCondit
 /// <summary>uri == myself, from_uri/to_uri == myself: the URI's host and port are one of ours.</summary>
 internal sealed class UriIsMyselfNode(Operand operand, MyselfMatcher myself, bool negate) : SyncConditionNode
 {
-    /// <summary>RFC 3261 19.1.2: a sip URI without a port means 5060, a sips URI 5061.</summary>
-    private const int DefaultSipPort = 5060;
+    /// <summary>RFC 3261 19.1.2: a sips URI without a port means 5061 (a sip URI, 5060).</summary>
     private const int DefaultSipsPort = 5061;
 
     public override Truth Evaluate(RouteContext context)
@@ -69,7 +68,7 @@ internal sealed class UriIsMyselfNode(Operand operand, MyselfMatcher myself, boo
             host = host[1..^1];
         }
 
-        var port = parsed.Port >= 0 ? parsed.Port : parsed.Scheme == UriScheme.Sips ? DefaultSipsPort : DefaultSipPort;
+        var port = parsed.Port >= 0 ? parsed.Port : parsed.Scheme == UriScheme.Sips ? DefaultSipsPort : Binding.ScriptSettings.DefaultSipPort;
         return Of(myself.Matches(host, port) != negate);
     }
 }
