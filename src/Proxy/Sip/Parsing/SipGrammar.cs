@@ -1,0 +1,215 @@
+namespace NatEdge.Proxy.Sip.Parsing;
+
+/// <summary>
+/// Character classes named after the ABNF rules of RFC 3261 section 25.1, and the small scanning
+/// helpers every grammar element's parser shares. Inside a header value, CR and LF only occur as
+/// line folding, so <see cref="IsLws"/> treats them as white space.
+/// </summary>
+public static class SipGrammar
+{
+    [Flags]
+    private enum CharClass : ushort
+    {
+        None = 0,
+        Token = 1 << 0,          // token
+        Unreserved = 1 << 1,     // alphanum / mark
+        UserExtra = 1 << 2,      // user-unreserved: & = + $ , ; ? /
+        PasswordExtra = 1 << 3,  // password: & = + $ ,
+        ParamExtra = 1 << 4,     // param-unreserved: [ ] / : & + $
+        HeaderExtra = 1 << 5,    // hnv-unreserved: [ ] / ? : + $
+        Word = 1 << 6,           // word (Call-ID)
+        Hostname = 1 << 7,       // alphanum / - / .
+        SchemeTail = 1 << 8,     // ALPHA / DIGIT / + / - / .
+    }
+
+    private static readonly CharClass[] s_classes = BuildClasses();
+
+    public static bool IsToken(byte b) => Has(b, CharClass.Token);
+
+    public static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    public static bool IsAlpha(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
+
+    public static bool IsHexDigit(byte b) => IsDigit(b) || (uint)((b | 0x20) - 'a') <= 'f' - 'a';
+
+    /// <summary>SP or HTAB (WSP).</summary>
+    public static bool IsWsp(byte b) => b == ' ' || b == '\t';
+
+    /// <summary>WSP or the CR/LF of a folded line.</summary>
+    public static bool IsLws(byte b) => b == ' ' || b == '\t' || b == '\r' || b == '\n';
+
+    public static bool IsUnreserved(byte b) => Has(b, CharClass.Unreserved);
+
+    public static bool IsUserChar(byte b) => Has(b, CharClass.Unreserved | CharClass.UserExtra);
+
+    public static bool IsPasswordChar(byte b) => Has(b, CharClass.Unreserved | CharClass.PasswordExtra);
+
+    public static bool IsParamChar(byte b) => Has(b, CharClass.Unreserved | CharClass.ParamExtra);
+
+    public static bool IsHeaderChar(byte b) => Has(b, CharClass.Unreserved | CharClass.HeaderExtra);
+
+    public static bool IsWordChar(byte b) => Has(b, CharClass.Word);
+
+    public static bool IsHostnameChar(byte b) => Has(b, CharClass.Hostname);
+
+    public static bool IsSchemeChar(byte b) => Has(b, CharClass.SchemeTail);
+
+    public static int SkipLws(ReadOnlySpan<byte> text, int position)
+    {
+        while (position < text.Length && IsLws(text[position]))
+        {
+            position++;
+        }
+
+        return position;
+    }
+
+    public static int SkipLwsBackward(ReadOnlySpan<byte> text, int start, int end)
+    {
+        while (end > start && IsLws(text[end - 1]))
+        {
+            end--;
+        }
+
+        return end;
+    }
+
+    /// <summary>
+    /// quoted-string: the opening quote is at <paramref name="position"/>; on success
+    /// <paramref name="end"/> is just past the closing quote. quoted-pair escapes any octet but CR/LF.
+    /// </summary>
+    public static bool TryScanQuotedString(ReadOnlySpan<byte> text, int position, out int end)
+    {
+        end = position;
+        if (position >= text.Length || text[position] != '"')
+        {
+            return false;
+        }
+
+        int i = position + 1;
+        while (i < text.Length)
+        {
+            byte b = text[i];
+            if (b == '"')
+            {
+                end = i + 1;
+                return true;
+            }
+
+            if (b == '\\')
+            {
+                if (i + 1 >= text.Length || text[i + 1] == '\r' || text[i + 1] == '\n' || text[i + 1] > 0x7F)
+                {
+                    return false;
+                }
+
+                i += 2;
+                continue;
+            }
+
+            i++;
+        }
+
+        return false;
+    }
+
+    /// <summary>Scans 1*token from <paramref name="position"/>; returns the end (== position when none).</summary>
+    public static int ScanToken(ReadOnlySpan<byte> text, int position)
+    {
+        while (position < text.Length && IsToken(text[position]))
+        {
+            position++;
+        }
+
+        return position;
+    }
+
+    /// <summary>
+    /// Decimal digits only (leading zeros allowed, as in "0068"); false when empty, not all digits,
+    /// or larger than <paramref name="max"/>. Never wraps around, so huge values are rejected.
+    /// </summary>
+    public static bool TryParseDecimal(ReadOnlySpan<byte> digits, ulong max, out ulong value)
+    {
+        value = 0;
+        if (digits.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (byte b in digits)
+        {
+            if (!IsDigit(b))
+            {
+                return false;
+            }
+
+            ulong next = (value * 10) + (ulong)(b - '0');
+            if (next > max || value > ulong.MaxValue / 10)
+            {
+                return false;
+            }
+
+            value = next;
+        }
+
+        return true;
+    }
+
+    /// <summary>True when every %XX escape is well formed and every other octet passes <paramref name="allowed"/>.</summary>
+    public static bool IsEscapedRun(ReadOnlySpan<byte> text, Func<byte, bool> allowed)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            byte b = text[i];
+            if (b == '%')
+            {
+                if (i + 2 >= text.Length || !IsHexDigit(text[i + 1]) || !IsHexDigit(text[i + 2]))
+                {
+                    return false;
+                }
+
+                i += 2;
+            }
+            else if (!allowed(b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Has(byte b, CharClass mask) => (s_classes[b] & mask) != 0;
+
+    private static CharClass[] BuildClasses()
+    {
+        var classes = new CharClass[256];
+        for (int c = 0; c < 128; c++)
+        {
+            bool alphaNum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (alphaNum)
+            {
+                classes[c] |= CharClass.Token | CharClass.Unreserved | CharClass.Word | CharClass.Hostname | CharClass.SchemeTail;
+            }
+        }
+
+        Mark("-.!%*_+`'~", CharClass.Token);
+        Mark("-_.!~*'()", CharClass.Unreserved);
+        Mark("&=+$,;?/", CharClass.UserExtra);
+        Mark("&=+$,", CharClass.PasswordExtra);
+        Mark("[]/:&+$", CharClass.ParamExtra);
+        Mark("[]/?:+$", CharClass.HeaderExtra);
+        Mark("-.!%*_+`'~()<>:\\\"/[]?{}", CharClass.Word);
+        Mark("-.", CharClass.Hostname);
+        Mark("+-.", CharClass.SchemeTail);
+        return classes;
+
+        void Mark(string chars, CharClass cls)
+        {
+            foreach (char ch in chars)
+            {
+                classes[ch] |= cls;
+            }
+        }
+    }
+}

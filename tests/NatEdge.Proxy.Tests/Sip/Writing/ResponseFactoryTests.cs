@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Text;
+using NatEdge.Proxy.Sip.Message;
+using NatEdge.Proxy.Sip.Writing;
+
+namespace NatEdge.Proxy.Tests.Sip.Writing;
+
+public class ResponseFactoryTests
+{
+    private const string Options = """
+        OPTIONS sip:proxy.example.com SIP/2.0
+        Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK776asdhds;rport
+        v: SIP/2.0/UDP relay.example.net;branch=z9hG4bK1
+        Max-Forwards: 70
+        To: <sip:proxy.example.com>
+        From: "Alice" <sip:alice@example.com>;tag=1928301774
+        Call-ID: a84b4c76e66710
+        CSeq: 63104 OPTIONS
+        X-Unrelated: dropped from replies
+        Content-Length: 0
+
+
+        """;
+
+    [Fact]
+    public void Ok_to_options_copies_via_from_to_callid_cseq_and_adds_a_to_tag()
+    {
+        SipMessage request = SipText.Parse(Options);
+        var output = new ArrayBufferWriter<byte>();
+
+        ResponseFactory.Write(output, request, 200, "OK"u8, "Allow: INVITE, ACK, OPTIONS\r\n"u8, "abc123"u8);
+
+        Encoding.UTF8.GetString(output.WrittenSpan).ShouldBe(
+            "SIP/2.0 200 OK\r\n"
+            + "Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK776asdhds;rport\r\n"
+            + "v: SIP/2.0/UDP relay.example.net;branch=z9hG4bK1\r\n"
+            + "From: \"Alice\" <sip:alice@example.com>;tag=1928301774\r\n"
+            + "To: <sip:proxy.example.com>;tag=abc123\r\n"
+            + "Call-ID: a84b4c76e66710\r\n"
+            + "CSeq: 63104 OPTIONS\r\n"
+            + "Allow: INVITE, ACK, OPTIONS\r\n"
+            + "Content-Length: 0\r\n\r\n");
+    }
+
+    [Fact]
+    public void Trying_never_gets_a_to_tag()
+    {
+        SipMessage request = SipText.Parse(Options);
+        var output = new ArrayBufferWriter<byte>();
+
+        ResponseFactory.Write(output, request, 100, "Trying"u8);
+
+        Encoding.UTF8.GetString(output.WrittenSpan).ShouldContain("To: <sip:proxy.example.com>\r\n");
+    }
+
+    [Fact]
+    public void Derived_tag_is_the_same_for_a_retransmission()
+    {
+        var first = new ArrayBufferWriter<byte>();
+        var second = new ArrayBufferWriter<byte>();
+
+        ResponseFactory.Write(first, SipText.Parse(Options), 404, "Not Found"u8);
+        ResponseFactory.Write(second, SipText.Parse(Options), 404, "Not Found"u8);
+
+        Encoding.UTF8.GetString(first.WrittenSpan).ShouldMatch("To: <sip:proxy.example.com>;tag=[0-9a-f]{16}\r\n");
+        first.WrittenSpan.SequenceEqual(second.WrittenSpan).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Received_and_rport_stamp_goes_into_the_reply_and_the_reply_goes_to_received_rport()
+    {
+        SipMessage request = SipText.Parse(Options);
+        ViaReceivedStamp.Apply(request, "203.0.113.7"u8, 40000).ShouldBeTrue();
+        var output = new ArrayBufferWriter<byte>();
+
+        ResponseFactory.Write(output, request, 200, "OK"u8, toTag: "t"u8);
+
+        string reply = Encoding.UTF8.GetString(output.WrittenSpan);
+        reply.ShouldContain("Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK776asdhds;rport=40000;received=203.0.113.7\r\n");
+        SipMessage parsedReply = SipText.Parse(reply);
+        ResponseTargets.TryGet(parsedReply, out ResponseTarget target).ShouldBeTrue();
+        parsedReply.Str(target.Host).ShouldBe("203.0.113.7");
+        target.Port.ShouldBe(40000);
+        target.ReuseConnection.ShouldBeFalse();
+    }
+}
