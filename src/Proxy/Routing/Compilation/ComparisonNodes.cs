@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using NatEdge.Proxy.Routing.Syntax;
+
+namespace NatEdge.Proxy.Routing.Compilation;
+
+/// <summary>method/uri/status/from_uri/to_uri == "text": SER compares whole strings, ignoring case.</summary>
+internal sealed class TextEqualsNode(Operand operand, byte[] expected, bool negate) : SyncConditionNode
+{
+    public override Truth Evaluate(RouteContext context)
+    {
+        Span<byte> scratch = stackalloc byte[12];
+        if (!OperandReader.TryRead(operand, context, scratch, out var value))
+        {
+            return Truth.Error;
+        }
+
+        return Of(Ascii.EqualsIgnoreCase(value, expected) != negate);
+    }
+}
+
+/// <summary>operand =~ "regex": case-insensitive POSIX ERE searched anywhere in the text.</summary>
+internal sealed class TextMatchNode(Operand operand, Regex pattern) : SyncConditionNode
+{
+    public override Truth Evaluate(RouteContext context)
+    {
+        Span<byte> scratch = stackalloc byte[64];
+        if (operand is Operand.SourceIp or Operand.DestinationIp)
+        {
+            var address = operand == Operand.SourceIp ? context.Received.SourceAddress : context.Received.LocalAddress;
+            Span<char> text = stackalloc char[64];
+            return address.TryFormat(text, out var written) ? Of(pattern.IsMatch(text[..written])) : Truth.Error;
+        }
+
+        if (!OperandReader.TryRead(operand, context, scratch, out var value))
+        {
+            return Truth.Error;
+        }
+
+        return Of(RegexOverBytes.IsMatch(pattern, value));
+    }
+}
+
+/// <summary>Runs a regex over message bytes read as Latin-1, on the stack when short, else on a rented buffer.</summary>
+internal static class RegexOverBytes
+{
+    private const int StackLimit = 256;
+
+    public static bool IsMatch(Regex pattern, ReadOnlySpan<byte> value)
+    {
+        char[]? rented = null;
+        var chars = value.Length <= StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(value.Length));
+        try
+        {
+            var count = Encoding.Latin1.GetChars(value, chars);
+            return pattern.IsMatch(chars[..count]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+}
+
+/// <summary>uri == myself, from_uri/to_uri == myself: the URI's host and port are one of ours.</summary>
+internal sealed class UriIsMyselfNode(Operand operand, MyselfMatcher myself, bool negate) : SyncConditionNode
+{
+    public override Truth Evaluate(RouteContext context)
+    {
+        Span<byte> scratch = stackalloc byte[12];
+        if (!OperandReader.TryRead(operand, context, scratch, out var uri) || !UriHostPort.TryParse(uri, out var host, out var port))
+        {
+            return Truth.Error;
+        }
+
+        return Of(myself.Matches(host, port) != negate);
+    }
+}
+
+/// <summary>src_ip/dst_ip == address[/mask], or == myself.</summary>
+internal sealed class AddressNode(bool source, IPAddress? network, int maskBits, MyselfMatcher? myself, bool negate) : SyncConditionNode
+{
+    private readonly byte[] _network = network?.GetAddressBytes() ?? [];
+
+    public override Truth Evaluate(RouteContext context)
+    {
+        var address = source ? context.Received.SourceAddress : context.Received.LocalAddress;
+        if (myself is not null)
+        {
+            return Of(myself.IsLocalAddress(address) != negate);
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        if (!address.TryWriteBytes(bytes, out var length) || length != _network.Length)
+        {
+            return Of(negate);
+        }
+
+        return Of(InNetwork(bytes[..length]) != negate);
+    }
+
+    private bool InNetwork(ReadOnlySpan<byte> address)
+    {
+        var fullBytes = maskBits / 8;
+        if (!address[..fullBytes].SequenceEqual(_network.AsSpan(0, fullBytes)))
+        {
+            return false;
+        }
+
+        var restBits = maskBits % 8;
+        if (restBits == 0)
+        {
+            return true;
+        }
+
+        var mask = (byte)(0xFF << (8 - restBits));
+        return (address[fullBytes] & mask) == (_network[fullBytes] & mask);
+    }
+}
+
+/// <summary>src_port, dst_port, msg:len, status compared with a number.</summary>
+internal sealed class NumberNode(Operand operand, ComparisonOperator op, long expected) : SyncConditionNode
+{
+    public override Truth Evaluate(RouteContext context)
+    {
+        long value;
+        switch (operand)
+        {
+            case Operand.SourcePort:
+                value = context.Received.SourcePort;
+                break;
+            case Operand.DestinationPort:
+                value = context.Received.LocalPort;
+                break;
+            case Operand.MessageLength:
+                value = context.Message.Original.Length;
+                break;
+            case Operand.Status when !context.Message.IsRequest:
+                value = context.Message.StatusCode;
+                break;
+            default:
+                return Truth.Error;
+        }
+
+        return Of(op switch
+        {
+            ComparisonOperator.Equal => value == expected,
+            ComparisonOperator.NotEqual => value != expected,
+            ComparisonOperator.Greater => value > expected,
+            ComparisonOperator.Less => value < expected,
+            ComparisonOperator.GreaterOrEqual => value >= expected,
+            _ => value <= expected,
+        });
+    }
+}
+
+/// <summary>proto == udp|tcp|tls.</summary>
+internal sealed class ProtocolNode(TransportProtocol expected, bool negate) : SyncConditionNode
+{
+    public override Truth Evaluate(RouteContext context) => Of((context.Received.Protocol == expected) != negate);
+}
+
+/// <summary>af == inet|inet6 (the family of the source address).</summary>
+internal sealed class AddressFamilyNode(AddressFamily expected, bool negate) : SyncConditionNode
+{
+    public override Truth Evaluate(RouteContext context) => Of((context.Received.SourceAddress.AddressFamily == expected) != negate);
+}

@@ -1,0 +1,11 @@
+namespace NatEdge.Proxy.Routing.Compilation;
+
+/// <summary>
+/// Sends a stateless reply to the request being routed (sl_send_reply, sl_reply_error).
+/// The host supplies it: it knows the sockets and how to build a reply from a request.
+/// </summary>
+public interface IScriptReplySink
+{
+    /// <returns>True when the reply was handed to the transport.</returns>
+    bool SendStatelessReply(RouteContext context, int statusCode, ReadOnlySpan<byte> reason);
+}

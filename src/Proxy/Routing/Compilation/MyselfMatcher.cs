@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Text;
+using NatEdge.Proxy.Routing.Binding;
+
+namespace NatEdge.Proxy.Routing.Compilation;
+
+/// <summary>
+/// The myself test (route-script.md 4.3): a host is ours when it names a listen
+/// address on a port we listen on, or an alias (an alias without a port matches any
+/// port, as in SER). A URI without a port means 5060. Without any listen line the
+/// proxy listens everywhere, so every local interface address counts.
+/// </summary>
+public sealed class MyselfMatcher
+{
+    private readonly List<(byte[] Host, int Port)> _names = [];
+    private readonly List<IPAddress> _addresses = [];
+
+    public MyselfMatcher(ScriptSettings settings)
+    {
+        if (settings.Listen.Count == 0)
+        {
+            foreach (var address in LocalAddresses())
+            {
+                Add(address.ToString(), settings.Port);
+                _addresses.Add(address);
+            }
+
+            Add("localhost", settings.Port);
+        }
+
+        foreach (var listen in settings.Listen)
+        {
+            Add(listen.Address?.ToString() ?? listen.Host, settings.PortOf(listen.Port));
+            if (listen.Address is not null)
+            {
+                _addresses.Add(listen.Address);
+            }
+        }
+
+        foreach (var alias in settings.Aliases)
+        {
+            Add(alias.Host, alias.Port ?? 0);
+        }
+    }
+
+    /// <param name="port">The URI's port, 0 when it has none (then 5060).</param>
+    public bool Matches(ReadOnlySpan<byte> host, int port)
+    {
+        var effectivePort = port == 0 ? ScriptSettings.DefaultSipPort : port;
+        foreach (var (name, namePort) in _names)
+        {
+            if ((namePort == 0 || namePort == effectivePort) && Ascii.EqualsIgnoreCase(host, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool IsLocalAddress(IPAddress address)
+    {
+        foreach (var candidate in _addresses)
+        {
+            if (candidate.Equals(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Add(string host, int port) => _names.Add((Encoding.ASCII.GetBytes(host), port));
+
+    private static IEnumerable<IPAddress> LocalAddresses() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .Append(IPAddress.Loopback)
+            .Append(IPAddress.IPv6Loopback)
+            .Distinct();
+}
