@@ -67,12 +67,24 @@ public sealed class ClientTransaction : ITimerWheelTarget
 
     public bool IsFinal => LastStatusCode >= 200;
 
+    /// <summary>The request as sent (null before <see cref="Start(byte[])"/>).</summary>
+    public ReadOnlyMemory<byte> Request => _request;
+
+    public ITransactionChannel Channel => _channel;
+
     /// <summary>Owner's per-branch data.</summary>
     public object? Context { get; set; }
 
-    /// <summary>Sends the request and starts the timers; false (and terminated) when the transport refused it.</summary>
-    public bool Start(ReadOnlySpan<byte> request)
+    /// <summary>Sends a copy of the request and starts the timers; false (and terminated) when the transport refused it.</summary>
+    public bool Start(ReadOnlySpan<byte> request) => Start(request.ToArray());
+
+    /// <summary>
+    /// Sends the request and starts the timers; the array is handed over and must not change
+    /// afterwards. False (and terminated) when the transport refused it.
+    /// </summary>
+    public bool Start(byte[] request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         TransactionEnd? end = null;
         lock (_gate)
         {
@@ -81,7 +93,7 @@ public sealed class ClientTransaction : ITimerWheelTarget
                 throw new InvalidOperationException("a client transaction is started once");
             }
 
-            _request = request.ToArray();
+            _request = request;
             if (!_channel.Send(request))
             {
                 end = TerminateLocked(TransactionEnd.TransportError);
