@@ -1,0 +1,13 @@
+using NatEdge.Proxy.Sip.Message;
+
+namespace NatEdge.Proxy.Routing.Compilation;
+
+/// <summary>
+/// Sends a finished reply back towards the client of a request; the transport picks
+/// the socket or connection (RFC 3261 18.2.2, RFC 3581) from the request's top Via
+/// and from where it was received.
+/// </summary>
+public interface IReplyTransport
+{
+    bool SendReply(ReadOnlySpan<byte> reply, SipMessage request, in ReceiveInfo received);
+}

@@ -1,0 +1,78 @@
+using NatEdge.Proxy.Routing;
+
+namespace NatEdge.Proxy.Tests.Routing;
+
+/// <summary>
+/// The configurations shipped in config/: the default one starts and behaves as its
+/// comments say; the three guide stages bind, and their only errors are calls to
+/// functions whose modules have not landed yet.
+/// </summary>
+public sealed class ConfigFilesTests
+{
+    private const string Probe = """
+        OPTIONS sip:127.0.0.1 SIP/2.0
+        Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-probe
+        Max-Forwards: 70
+        From: <sip:probe@127.0.0.1>;tag=p1
+        To: <sip:127.0.0.1>
+        Call-ID: probe@127.0.0.1
+        CSeq: 7 OPTIONS
+        Content-Length: 0
+
+
+        """;
+
+    private static string Config(string name) => File.ReadAllText(Path.Combine(RepositoryPaths.Root, "config", name));
+
+    [Theory]
+    [InlineData("OPTIONS", "sip:127.0.0.1", "200 OK")]
+    [InlineData("OPTIONS", "sip:127.0.0.1:5060;transport=tcp", "200 OK")]
+    [InlineData("OPTIONS", "sip:alice@127.0.0.1", "404 Not Found")]
+    [InlineData("INVITE", "sip:bob@127.0.0.1", "404 Not Found")]
+    [InlineData("REGISTER", "sip:127.0.0.1", "501 Not Implemented")]
+    [InlineData("BYE", "sip:bob@127.0.0.1", "481 Call/Transaction Does Not Exist")]
+    [InlineData("CANCEL", "sip:bob@127.0.0.1", "481 Call/Transaction Does Not Exist")]
+    [InlineData("INVITE", "sip:bob@other.test", "403 Relaying Not Available")]
+    public void Default_config_answers_probes_and_refuses_the_rest_honestly(string method, string uri, string expected)
+    {
+        var harness = new ScriptHarness(Config("natedge.cfg"));
+
+        harness.Request(Probe.Replace("OPTIONS sip:127.0.0.1", $"{method} {uri}", StringComparison.Ordinal)
+            .Replace("7 OPTIONS", $"7 {method}", StringComparison.Ordinal));
+
+        harness.Replies.ShouldHaveSingleItem().ShouldStartWith($"SIP/2.0 {expected}\r\n");
+    }
+
+    [Fact]
+    public void Default_config_never_answers_an_ack_and_stops_loops()
+    {
+        var harness = new ScriptHarness(Config("natedge.cfg"));
+
+        harness.Request(Probe.Replace("OPTIONS sip", "ACK sip", StringComparison.Ordinal).Replace("7 OPTIONS", "7 ACK", StringComparison.Ordinal));
+        harness.Replies.ShouldBeEmpty();
+
+        harness.Request(Probe.Replace("Max-Forwards: 70", "Max-Forwards: 0", StringComparison.Ordinal));
+        harness.Replies.ShouldHaveSingleItem().ShouldStartWith("SIP/2.0 483 Too Many Hops\r\n");
+    }
+
+    [Fact]
+    public void Default_config_listens_on_udp_and_tcp_loopback()
+    {
+        var result = ScriptLoader.LoadText(Config("natedge.cfg"), "natedge.cfg");
+
+        result.Diagnostics.Items.ShouldBeEmpty();
+        result.Script!.Settings.Listen.Select(l => l.ToString()).ShouldBe(["udp:127.0.0.1:5060", "tcp:127.0.0.1:5060"]);
+    }
+
+    [Theory]
+    [InlineData("stage1-hello.cfg")]
+    [InlineData("stage2-auth-db.cfg")]
+    [InlineData("stage3-nat.cfg")]
+    public void Guide_stages_fail_only_on_functions_not_implemented_yet(string name)
+    {
+        var result = ScriptLoader.LoadText(Config(name), name);
+
+        result.Diagnostics.Items.ShouldNotBeEmpty();
+        result.Diagnostics.Items.ShouldAllBe(d => d.Message.EndsWith(" is not implemented yet", StringComparison.Ordinal));
+    }
+}
