@@ -19,10 +19,19 @@ public static class ForwardedRequestWriter
     /// <summary>
     /// The request as forwarded on one branch (RFC 3261 section 16.6): start line with
     /// <paramref name="requestUri"/>, then "Via: SIP/2.0/transport sent-by;branch=..." as the first
-    /// header line, then every header and the body with the message's edits applied.
+    /// header line, then the branch's own header lines (<paramref name="headers"/>), then every
+    /// header and the body with the message's edits applied.
     /// </summary>
-    public static byte[] WriteBranch(SipMessage request, ReadOnlySpan<byte> requestUri, in NextHop hop, ReadOnlySpan<byte> branch)
+    public static byte[] WriteBranch(SipMessage request, ReadOnlySpan<byte> requestUri, in NextHop hop, ReadOnlySpan<byte> branch, IBranchHeaderWriter? headers = null)
     {
+        var extra = ReadOnlySpan<byte>.Empty;
+        if (headers is not null)
+        {
+            var extraWriter = new ArrayBufferWriter<byte>(256);
+            headers.WriteHeaders(hop, extraWriter);
+            extra = extraWriter.WrittenSpan;
+        }
+
         var source = request.Span;
         var restStart = request.StartLine.End + Crlf.Length;
         var restLength = request.HasEdits
@@ -33,7 +42,7 @@ public static class ForwardedRequestWriter
         var sentBy = hop.ViaSentBy.Span;
         var length = method.Length + 1 + requestUri.Length + SipVersion.Length
             + "Via: SIP/2.0/"u8.Length + via.Length + 1 + sentBy.Length + ";branch="u8.Length + branch.Length + Crlf.Length
-            + restLength;
+            + extra.Length + restLength;
 
         var output = new byte[length];
         var span = output.AsSpan();
@@ -48,6 +57,7 @@ public static class ForwardedRequestWriter
         at = Append(span, at, ";branch="u8);
         at = Append(span, at, branch);
         at = Append(span, at, Crlf);
+        at = Append(span, at, extra);
         if (request.HasEdits)
         {
             at += request.Edits.ApplyRange(source, restStart, source.Length, span[at..], includeInsertionAtEnd: true);

@@ -28,9 +28,10 @@ public sealed class ResponseContext : IServerTransactionUser, IClientTransaction
     private bool _starting;
     private bool _finalSent;
 
-    internal ResponseContext(StatefulProxy proxy, SipMessage request, RelayHooks hooks, uint flags)
+    internal ResponseContext(StatefulProxy proxy, SipMessage request, RelayHooks hooks, uint flags, IBranchHeaderWriter? branchHeaders)
     {
         _proxy = proxy;
+        BranchHeaders = branchHeaders;
         Request = request;
         Hooks = hooks;
         Flags = flags;
@@ -43,6 +44,9 @@ public sealed class ResponseContext : IServerTransactionUser, IClientTransaction
 
     /// <summary>Hooks armed for this transaction; the failure hook is disarmed when it runs and may be armed again.</summary>
     public RelayHooks Hooks { get; set; }
+
+    /// <summary>Per-branch header lines (Record-Route) for every branch, forked later ones included.</summary>
+    public IBranchHeaderWriter? BranchHeaders { get; }
 
     /// <summary>Script flags, carried into reply and failure routes.</summary>
     public uint Flags { get; set; }
@@ -341,7 +345,7 @@ public sealed class ResponseContext : IServerTransactionUser, IClientTransaction
     private bool StartBranch(SipMessage request, in RelayTarget target, in NextHop hop)
     {
         var branch = new ProxyBranch(this, _branches.Count, BranchIds.Create(Server.Key, _branches.Count));
-        var bytes = ForwardedRequestWriter.WriteBranch(request, target.RequestUri.Span, hop, branch.BranchId);
+        var bytes = ForwardedRequestWriter.WriteBranch(request, target.RequestUri.Span, hop, branch.BranchId, BranchHeaders);
         var key = ClientKey(request[request.MethodName], branch.BranchId);
         var transaction = new ClientTransaction(key, Server.IsInvite, hop.Channel, _proxy.Timers, _proxy.Wheel, this, runTimerC: Server.IsInvite)
         {

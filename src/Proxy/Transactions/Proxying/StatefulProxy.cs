@@ -76,9 +76,10 @@ public sealed class StatefulProxy : IServerTransactionUser
     /// several), answering the caller through <paramref name="upstream"/>. ACKs for 2xx and CANCELs
     /// nobody knows go statelessly to the first target; a CANCEL of a known INVITE is answered 200
     /// and cancels its pending branches (section 16.10). Edits already recorded on the message
-    /// (Record-Route, a decremented Max-Forwards) go out on every branch.
+    /// (a decremented Max-Forwards, removed Routes) go out on every branch, and
+    /// <paramref name="branchHeaders"/> (Record-Route) adds lines that depend on each branch's hop.
     /// </summary>
-    public RelayResult Relay(SipMessage request, ITransactionChannel upstream, ReadOnlySpan<RelayTarget> targets, RelayHooks? hooks, uint flags, out RelayError error)
+    public RelayResult Relay(SipMessage request, ITransactionChannel upstream, ReadOnlySpan<RelayTarget> targets, RelayHooks? hooks, uint flags, out RelayError error, IBranchHeaderWriter? branchHeaders = null)
     {
         error = RelayError.None;
         Span<byte> scratch = stackalloc byte[TransactionKey.StackLimit];
@@ -114,7 +115,7 @@ public sealed class StatefulProxy : IServerTransactionUser
 
         if (isAck || request.Method == SipMethod.Cancel)
         {
-            return ForwardStatelessly(request, key, targets[0], out error);
+            return ForwardStatelessly(request, key, targets[0], branchHeaders, out error);
         }
 
         var copy = CopyForContext(request);
@@ -124,7 +125,7 @@ public sealed class StatefulProxy : IServerTransactionUser
             return RelayResult.Failed;
         }
 
-        var context = new ResponseContext(this, copy, hooks ?? RelayHooks.None, flags);
+        var context = new ResponseContext(this, copy, hooks ?? RelayHooks.None, flags, branchHeaders);
         var server = new ServerTransaction(key.ToArray(), request.Method == SipMethod.Invite, upstream, Timers, Wheel, context)
         {
             Context = context,
@@ -189,7 +190,7 @@ public sealed class StatefulProxy : IServerTransactionUser
         return RelayResult.Forwarded;
     }
 
-    private RelayResult ForwardStatelessly(SipMessage request, ReadOnlySpan<byte> key, in RelayTarget target, out RelayError error)
+    private RelayResult ForwardStatelessly(SipMessage request, ReadOnlySpan<byte> key, in RelayTarget target, IBranchHeaderWriter? branchHeaders, out RelayError error)
     {
         error = Resolver.TryResolve(target.NextHopUri.Span, out var hop);
         if (error != RelayError.None)
@@ -201,7 +202,7 @@ public sealed class StatefulProxy : IServerTransactionUser
         // retransmission of the ACK gets the same one.
         Span<byte> branch = stackalloc byte[BranchIds.MaxLength];
         var length = BranchIds.Write(key, 0, branch);
-        var bytes = ForwardedRequestWriter.WriteBranch(request, target.RequestUri.Span, hop, branch[..length]);
+        var bytes = ForwardedRequestWriter.WriteBranch(request, target.RequestUri.Span, hop, branch[..length], branchHeaders);
         if (!hop.Channel.Send(bytes))
         {
             error = RelayError.SendFailed;
