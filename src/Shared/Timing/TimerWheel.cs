@@ -27,32 +27,26 @@ public sealed class TimerWheel : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly long _tickLength;
     private readonly TimerWheelEntry?[] _buckets;
-    private readonly int _bucketMask;
     private readonly long _origin;
     private readonly ITimer _timer;
-    private readonly Action<Exception>? _onCallbackError;
     private readonly Lock _gate = new();
     private long _processedTick;
     private int _count;
     private bool _running;
     private bool _disposed;
 
-    /// <param name="onCallbackError">Told about an exception thrown by a target; the wheel goes on.</param>
-    public TimerWheel(TimeProvider timeProvider, TimeSpan? tick = null, int bucketCount = DefaultBucketCount, Action<Exception>? onCallbackError = null)
+    /// <param name="tick">Resolution; 10 ms by default, which SIP's 500 ms T1 needs. Media timeouts counted in seconds do well with 100 ms.</param>
+    /// <param name="slotCount">Buckets per turn of the wheel.</param>
+    public TimerWheel(TimeProvider timeProvider, TimeSpan? tick = null, int slotCount = DefaultBucketCount)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         var tickLength = tick ?? DefaultTick;
         ArgumentOutOfRangeException.ThrowIfLessThan(tickLength, TimeSpan.FromMilliseconds(1), nameof(tick));
-        if (bucketCount < 2 || (bucketCount & (bucketCount - 1)) != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(bucketCount), bucketCount, "bucket count must be a power of two, at least 2");
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(slotCount, 1);
 
         _timeProvider = timeProvider;
         _tickLength = tickLength.Ticks;
-        _buckets = new TimerWheelEntry?[bucketCount];
-        _bucketMask = bucketCount - 1;
-        _onCallbackError = onCallbackError;
+        _buckets = new TimerWheelEntry?[slotCount];
         _origin = timeProvider.GetTimestamp();
         _timer = timeProvider.CreateTimer(static state => ((TimerWheel)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -63,6 +57,22 @@ public sealed class TimerWheel : IDisposable
 
     /// <summary>Entries currently scheduled.</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Reports exceptions thrown by timer targets and callbacks; they never reach the timer thread.</summary>
+    public event Action<Exception>? UnhandledCallbackException;
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once, <paramref name="delay"/> from now (rounded up to a tick).
+    /// Convenient for occasional timers; it allocates an entry per call, so per-message timers
+    /// should own a <see cref="TimerWheelEntry"/> and use <see cref="Schedule(TimerWheelEntry, TimeSpan)"/>.
+    /// </summary>
+    public TimerWheelEntry Schedule(TimeSpan delay, Action<object?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var entry = new TimerWheelEntry(callback, state);
+        Schedule(entry, delay);
+        return entry;
+    }
 
     /// <summary>Arms <paramref name="entry"/> to expire after <paramref name="delay"/>; re-arms it if it was already scheduled.</summary>
     public void Schedule(TimerWheelEntry entry, TimeSpan delay)
@@ -80,6 +90,8 @@ public sealed class TimerWheel : IDisposable
             {
                 Unlink(entry);
             }
+
+            entry.Wheel = this;
 
             var elapsed = ElapsedTicks();
             if (!_running)
@@ -144,7 +156,7 @@ public sealed class TimerWheel : IDisposable
             var lastVisit = Math.Min(nowTick, _processedTick + _buckets.Length);
             for (var tick = _processedTick + 1; tick <= lastVisit; tick++)
             {
-                var entry = _buckets[(int)(tick & _bucketMask)];
+                var entry = _buckets[(int)(tick % _buckets.Length)];
                 while (entry is not null)
                 {
                     var next = entry.Next;
@@ -201,7 +213,7 @@ public sealed class TimerWheel : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _onCallbackError?.Invoke(ex);
+            UnhandledCallbackException?.Invoke(ex);
         }
     }
 
@@ -214,7 +226,7 @@ public sealed class TimerWheel : IDisposable
 
     private void Link(TimerWheelEntry entry)
     {
-        var bucket = (int)(entry.DeadlineTick & _bucketMask);
+        var bucket = (int)(entry.DeadlineTick % _buckets.Length);
         var head = _buckets[bucket];
         entry.Previous = null;
         entry.Next = head;

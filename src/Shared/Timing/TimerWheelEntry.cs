@@ -18,6 +18,13 @@ public sealed class TimerWheelEntry
         TimerId = timerId;
     }
 
+    internal TimerWheelEntry(Action<object?> callback, object? state)
+    {
+        Target = CallbackTarget.Instance;
+        Callback = callback;
+        State = state;
+    }
+
     /// <summary>Who is called when the timer expires.</summary>
     public ITimerWheelTarget Target { get; }
 
@@ -25,6 +32,13 @@ public sealed class TimerWheelEntry
     public int TimerId { get; }
 
     public bool IsScheduled => Bucket >= 0;
+
+    /// <summary>Cancels the timer; false when it already ran, was cancelled, or was never scheduled.</summary>
+    public bool Cancel() => Wheel?.Cancel(this) ?? false;
+
+    internal TimerWheel? Wheel;
+    internal readonly Action<object?>? Callback;
+    internal readonly object? State;
 
     internal TimerWheelEntry? Next;
     internal TimerWheelEntry? Previous;
@@ -37,4 +51,12 @@ public sealed class TimerWheelEntry
         get => Volatile.Read(ref _version);
         set => Volatile.Write(ref _version, value);
     }
+}
+
+/// <summary>Runs the delegate of an entry made by <see cref="TimerWheel.Schedule(TimeSpan, Action{object?}, object?)"/>.</summary>
+internal sealed class CallbackTarget : ITimerWheelTarget
+{
+    public static readonly CallbackTarget Instance = new();
+
+    public void OnTimerExpired(TimerExpiry expiry) => expiry.Entry.Callback!(expiry.Entry.State);
 }

@@ -11,7 +11,7 @@ public sealed class TimerWheelTests : IDisposable
 
     public TimerWheelTests()
     {
-        _wheel = new TimerWheel(_clock, TimeSpan.FromMilliseconds(10), bucketCount: 64);
+        _wheel = new TimerWheel(_clock, TimeSpan.FromMilliseconds(10), slotCount: 64);
         _target = new RecordingTarget(_clock);
     }
 
@@ -179,7 +179,8 @@ public sealed class TimerWheelTests : IDisposable
     public void A_throwing_target_does_not_stop_the_others()
     {
         var errors = new List<Exception>();
-        using var wheel = new TimerWheel(_clock, TimeSpan.FromMilliseconds(10), 64, errors.Add);
+        using var wheel = new TimerWheel(_clock, TimeSpan.FromMilliseconds(10), 64);
+        wheel.UnhandledCallbackException += errors.Add;
         var thrower = new RecordingTarget(_clock) { OnFired = _ => throw new InvalidOperationException("boom") };
         wheel.Schedule(new TimerWheelEntry(thrower, 1), TimeSpan.FromMilliseconds(10));
         wheel.Schedule(new TimerWheelEntry(_target, 2), TimeSpan.FromMilliseconds(10));
