@@ -17,6 +17,7 @@ internal static class Program
     {
         var root = new RootCommand("NatEdge SIP proxy and registrar");
         // Subcommands are registered here, one line each.
+        root.Subcommands.Add(NatEdge.Proxy.Hosting.RunCommand.Create());
         root.Subcommands.Add(NatEdge.Proxy.Routing.CheckCommand.Create());
 
         var parsed = root.Parse(args);

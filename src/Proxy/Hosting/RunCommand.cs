@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using NatEdge.Proxy.Core;
+
+namespace NatEdge.Proxy.Hosting;
+
+/// <summary>
+/// <c>natedge-proxy run [--config FILE] [--listen PROTO:IP:PORT]... [--metrics IP:PORT]</c>:
+/// runs the proxy in the foreground until SIGTERM or Ctrl-C, then exits 0.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo?>("--config")
+        {
+            Description = $"route script (ser.cfg dialect); default {ProxyRunSettings.DefaultConfigPath} when it exists",
+        };
+        var listen = new Option<string[]>("--listen")
+        {
+            Description = "where to listen, [udp:|tcp:]IP[:PORT], repeatable; replaces the script's listen= lines (default udp and tcp on 127.0.0.1:5060)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var metrics = new Option<string?>("--metrics") { Description = "serve Prometheus metrics on IP:PORT (/metrics)" };
+        var maxMessage = new Option<int?>("--max-message-size")
+        {
+            Description = "largest SIP message accepted in bytes; larger requests get 513 (default 65535, SER's BUF_SIZE)",
+        };
+        var command = new Command("run", "Run the SIP proxy in the foreground until SIGTERM or Ctrl-C") { config, listen, metrics, maxMessage };
+        command.SetAction(result => Run(
+            result.GetValue(config)?.ToString(),
+            result.GetValue(listen) ?? [],
+            result.GetValue(metrics),
+            result.GetValue(maxMessage)));
+        return command;
+    }
+
+    private static int Run(string? configPath, string[] listen, string? metrics, int? maxMessageBytes)
+    {
+        var errors = new List<string>();
+        var settings = ProxyRunSettings.Resolve(configPath, listen, metrics, maxMessageBytes, errors);
+        if (settings is null)
+        {
+            foreach (var error in errors)
+            {
+                Console.Error.WriteLine($"natedge-proxy run: {error}");
+            }
+
+            return Program.ExitBadUsage;
+        }
+
+        using var loggers = LoggerFactory.Create(builder => builder
+            .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            }));
+        using var shutdown = new ShutdownSignal();
+        return ProxyHost.RunAsync(
+                settings,
+                transports => SipRequestPipeline.Create(settings, transports, loggers),
+                loggers,
+                shutdown,
+                TimeProvider.System)
+            .GetAwaiter().GetResult();
+    }
+}

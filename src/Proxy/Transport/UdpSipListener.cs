@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace NatEdge.Proxy.Transport;
+
+/// <summary>
+/// One bound UDP socket and its receive loops (the script's <c>children=</c>). Each loop owns a
+/// pooled buffer and a <see cref="SocketAddress"/> that it reuses for every datagram, so receiving
+/// makes no IPEndPoint and no buffer per packet; the socket recycles its own awaitable event args.
+/// </summary>
+public sealed class UdpSipListener : ISipListener, IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly ISipMessageHandler _handler;
+    private readonly ILogger _logger;
+    private readonly int _receiveLoops;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loops = Task.CompletedTask;
+
+    private UdpSipListener(Socket socket, int receiveLoops, ISipMessageHandler handler, ILogger logger)
+    {
+        _socket = socket;
+        _receiveLoops = receiveLoops;
+        _handler = handler;
+        _logger = logger;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public SipTransportKind Transport => SipTransportKind.Udp;
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public AddressFamily AddressFamily => LocalEndPoint.AddressFamily;
+
+    /// <summary>Binds the socket; throws <see cref="SocketException"/> when the address cannot be had.</summary>
+    public static UdpSipListener Bind(IPEndPoint endPoint, int receiveLoops, ISipMessageHandler handler, ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(receiveLoops, 1);
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                // An IPv6 listen line means IPv6 only, as in SER; IPv4 has its own listen lines.
+                socket.DualMode = false;
+            }
+
+            socket.Bind(endPoint);
+            return new UdpSipListener(socket, receiveLoops, handler, logger);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Start()
+    {
+        TransportLog.Listening(_logger, "udp", LocalEndPoint);
+        var loops = new Task[_receiveLoops];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            loops[i] = Task.Run(() => ReceiveLoopAsync(_stopping.Token));
+        }
+
+        _loops = Task.WhenAll(loops);
+    }
+
+    /// <summary>Sends one datagram from this socket; false when the OS refused it (the caller decides what that means).</summary>
+    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> datagram, SocketAddress destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.SendToAsync(datagram, SocketFlags.None, destination, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException e)
+        {
+            TransportLog.SendFailed(_logger, "udp", SocketAddressExtensions.ToIPEndPoint(destination), e.SocketErrorCode.ToString());
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken stopping)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(TransportLimits.UdpReceiveBufferBytes);
+        var remote = new SocketAddress(AddressFamily);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                int received;
+                try
+                {
+                    received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, remote, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                catch (ObjectDisposedException)
+                {
+                    break;
+                }
+                catch (SocketException e) when (IsTransient(e.SocketErrorCode))
+                {
+                    // ICMP errors for earlier sends surface on the next receive; they concern that send only.
+                    TransportLog.UdpReceiveError(_logger, LocalEndPoint, e.SocketErrorCode.ToString());
+                    continue;
+                }
+
+                await DeliverAsync(buffer.AsMemory(0, received), remote, stopping).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async ValueTask DeliverAsync(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken stopping)
+    {
+        try
+        {
+            await _handler.HandleMessageAsync(datagram, new SipReceiveContext(this, remote, null), stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // One bad datagram must never end the receive loop.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            TransportLog.HandlerFailed(_logger, e, "udp", SocketAddressExtensions.ToIPEndPoint(remote));
+        }
+    }
+
+    private static bool IsTransient(SocketError error) => error is SocketError.ConnectionReset
+        or SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable
+        or SocketError.MessageSize or SocketError.NoBufferSpaceAvailable;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await _loops.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}
