@@ -161,6 +161,30 @@ public sealed class ScriptExecutionTests
         harness.Replies.ShouldHaveSingleItem().ShouldStartWith($"SIP/2.0 {expected}\r\n");
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", "200 Myself")]
+    [InlineData("10.9.8.7", "200 Ten By Regex")]
+    [InlineData("2001:db8::5", "200 Documentation Range")]
+    [InlineData("198.51.100.7", "404 None")]
+    public void Source_address_matches_myself_regexes_and_ipv6_networks(string source, string expected)
+    {
+        var harness = new ScriptHarness("""
+            listen=127.0.0.1
+            loadmodule "sl.so"
+            route {
+                if (dst_ip != 127.0.0.1 || dst_port != 5060 || dst_ip != myself) { sl_send_reply("500", "Wrong Local Address"); break; };
+                if (src_ip == myself) { sl_send_reply("200", "Myself"); break; };
+                if (src_ip =~ "^10\.") { sl_send_reply("200", "Ten By Regex"); break; };
+                if (src_ip == "2001:db8::/32") { sl_send_reply("200", "Documentation Range"); break; };
+                sl_send_reply("404", "None");
+            }
+            """);
+
+        harness.Request(Options, ScriptHarness.From(source));
+
+        harness.Replies.ShouldHaveSingleItem().ShouldStartWith($"SIP/2.0 {expected}\r\n");
+    }
+
     [Fact]
     public void Header_functions_search_the_original_and_edit_the_forwarded_message()
     {

@@ -8,14 +8,14 @@ using NatEdge.Proxy.Tests.Sip;
 namespace NatEdge.Proxy.Tests.Routing;
 
 /// <summary>
-/// Runs a compiled script on parsed messages the way a worker does: one route context,
-/// one message view, replies built by the stateless reply sink and captured by a
+/// Runs a compiled script on parsed messages through a <see cref="ScriptWorker"/>, as a
+/// receive loop does; replies are built by the stateless reply sink and captured by a
 /// transport that records what it would have sent.
 /// </summary>
 internal sealed class ScriptHarness
 {
     private readonly RecordingTransport _transport = new();
-    private readonly SipScriptMessage _view = new();
+    private readonly ScriptWorker _worker;
 
     public ScriptHarness(string script)
     {
@@ -23,12 +23,12 @@ internal sealed class ScriptHarness
         result.Diagnostics.Render().ShouldBeEmpty();
         Script = result.Script!;
         Log = new RecordingLog();
-        Context = new RouteContext(new SipStatelessReplySink(_transport), Log);
+        _worker = new ScriptWorker(Script, _transport, Log);
     }
 
     public CompiledScript Script { get; }
 
-    public RouteContext Context { get; }
+    public RouteContext Context => _worker.Context;
 
     public RecordingLog Log { get; }
 
@@ -37,14 +37,13 @@ internal sealed class ScriptHarness
     public SipMessage? Message { get; private set; }
 
     public static ReceiveInfo From(string sourceIp, int sourcePort = 5060, TransportProtocol protocol = TransportProtocol.Udp) =>
-        new(IPAddress.Parse(sourceIp), sourcePort, IPAddress.Loopback, 5060, protocol);
+        ReceiveInfo.From(new IPEndPoint(IPAddress.Parse(sourceIp), sourcePort), new IPEndPoint(IPAddress.Loopback, 5060), protocol);
 
     /// <summary>Runs the main route on a request; returns the route's code.</summary>
     public int Request(string text, ReceiveInfo? received = null)
     {
         Message = SipText.Parse(text);
-        Context.Reset(_view.Reset(Message), received ?? From("127.0.0.1"));
-        var pending = Script.RunRequestAsync(Context);
+        var pending = _worker.RouteRequestAsync(Message, received ?? From("127.0.0.1"));
         return pending.IsCompletedSuccessfully ? pending.Result : throw new ShouldAssertException("the core functions complete synchronously");
     }
 
@@ -52,8 +51,7 @@ internal sealed class ScriptHarness
     public bool Reply(int route, string text, uint flags = 0)
     {
         Message = SipText.Parse(text);
-        Context.Reset(_view.Reset(Message), From("127.0.0.1"), flags);
-        var pending = Script.RunOnReplyAsync(route, Context);
+        var pending = _worker.RouteReplyAsync(route, Message, From("127.0.0.1"), flags);
         return pending.IsCompletedSuccessfully ? pending.Result : throw new ShouldAssertException("the core functions complete synchronously");
     }
 
@@ -64,10 +62,10 @@ internal sealed class ScriptHarness
     {
         public List<string> Replies { get; } = [];
 
-        public bool SendReply(ReadOnlySpan<byte> reply, SipMessage request, in ReceiveInfo received)
+        public ValueTask<bool> SendReplyAsync(ReadOnlyMemory<byte> reply, SipMessage request, ReceiveInfo received)
         {
-            Replies.Add(Encoding.UTF8.GetString(reply));
-            return true;
+            Replies.Add(Encoding.UTF8.GetString(reply.Span));
+            return new ValueTask<bool>(true);
         }
     }
 

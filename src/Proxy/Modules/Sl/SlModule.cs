@@ -35,24 +35,27 @@ internal static class SlModule
     {
         var code = (int)binding.Arguments[0].Integer;
         var reason = Encoding.UTF8.GetBytes(binding.Arguments[1].Text);
-        return context => new ValueTask<int>(Send(context, code, reason));
+        return context => Send(context, code, reason);
     }
 
     private static ValueTask<int> ReplyError(RouteContext context)
     {
         var (code, reason) = StatelessErrorReplies.For(context.LastError);
-        return new ValueTask<int>(Send(context, code, reason));
+        return Send(context, code, reason);
     }
 
-    private static int Send(RouteContext context, int code, byte[] reason)
+    private static ValueTask<int> Send(RouteContext context, int code, byte[] reason)
     {
         // A reply to an ACK is never sent (RFC 3261 17.1.1.3: ACK has no response).
         var message = context.Message;
         if (!message.IsRequest || message.Method.SequenceEqual("ACK"u8))
         {
-            return -1;
+            return new ValueTask<int>(-1);
         }
 
-        return context.Replies.SendStatelessReply(context, code, reason) ? 1 : -1;
+        var pending = context.Replies.SendStatelessReplyAsync(context, code, reason);
+        return pending.IsCompletedSuccessfully ? new ValueTask<int>(pending.Result ? 1 : -1) : AwaitAsync(pending);
+
+        static async ValueTask<int> AwaitAsync(ValueTask<bool> pending) => await pending.ConfigureAwait(false) ? 1 : -1;
     }
 }

@@ -125,6 +125,13 @@ public sealed partial class Binder
     /// <summary>Finds the module among the loaded ones that exports the name, or reports why none does.</summary>
     private (ScriptModule? Module, List<ModuleFunction> Candidates) ResolveFunction(Call call)
     {
+        if (call.Name == "route")
+        {
+            _diagnostics.Error(call.Span, "route(N) is a statement and cannot be used as a condition",
+                "call route(N) on its own line and test a flag it sets");
+            return (null, []);
+        }
+
         foreach (var settings in _loaded.Values)
         {
             var candidates = settings.Module.Functions.Where(f => f.Name == call.Name).ToList();
@@ -141,7 +148,7 @@ public sealed partial class Binder
             return (null, []);
         }
 
-        var known = _registry.Modules.SelectMany(m => m.Functions).Select(f => f.Name).Distinct().Append("route");
+        var known = _registry.Modules.SelectMany(m => m.Functions).Select(f => f.Name).Distinct();
         var suggestion = NameSuggestion.Closest(call.Name, known);
         _diagnostics.Error(call.Span, $"unknown function '{call.Name}'", suggestion is null ? "is a loadmodule missing?" : $"did you mean '{suggestion}'?");
         return (null, []);

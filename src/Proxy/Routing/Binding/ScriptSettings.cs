@@ -31,7 +31,7 @@ public sealed class ScriptSettings
 
     public bool LogToStandardError { get; internal set; }
 
-    /// <summary>Value of port=; applies to every listen and alias written without a port.</summary>
+    /// <summary>Value of port=; applies to every listen written without a port (an alias without one matches any port).</summary>
     public int Port { get; internal set; } = DefaultSipPort;
 
     /// <summary>Worker count per socket (SER default 8).</summary>

@@ -30,9 +30,9 @@ internal sealed class TextMatchNode(Operand operand, Regex pattern) : SyncCondit
         Span<byte> scratch = stackalloc byte[64];
         if (operand is Operand.SourceIp or Operand.DestinationIp)
         {
-            var address = operand == Operand.SourceIp ? context.Received.SourceAddress : context.Received.LocalAddress;
             Span<char> text = stackalloc char[64];
-            return address.TryFormat(text, out var written) ? Of(pattern.IsMatch(text[..written])) : Truth.Error;
+            var written = AddressText.Format(operand == Operand.SourceIp, context.Received, text);
+            return written > 0 ? Of(pattern.IsMatch(text[..written])) : Truth.Error;
         }
 
         if (!OperandReader.TryRead(operand, context, scratch, out var value))
@@ -41,6 +41,38 @@ internal sealed class TextMatchNode(Operand operand, Regex pattern) : SyncCondit
         }
 
         return Of(RegexOverBytes.IsMatch(pattern, value));
+    }
+}
+
+/// <summary>The text of src_ip or dst_ip for =~; IPv4 is written in place, IPv6 through IPAddress.</summary>
+internal static class AddressText
+{
+    public static int Format(bool source, in ReceiveInfo received, Span<char> destination)
+    {
+        if (!source)
+        {
+            return received.Local.Address.TryFormat(destination, out var localLength) ? localLength : 0;
+        }
+
+        var bytes = received.SourceAddressBytes;
+        if (bytes.Length == 16)
+        {
+            return new IPAddress(bytes).TryFormat(destination, out var length) ? length : 0;
+        }
+
+        var written = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            if (i > 0)
+            {
+                destination[written++] = '.';
+            }
+
+            bytes[i].TryFormat(destination[written..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+            written += digits;
+        }
+
+        return written;
     }
 }
 
@@ -90,19 +122,24 @@ internal sealed class AddressNode(bool source, IPAddress? network, int maskBits,
 
     public override Truth Evaluate(RouteContext context)
     {
-        var address = source ? context.Received.SourceAddress : context.Received.LocalAddress;
+        Span<byte> local = stackalloc byte[16];
+        scoped ReadOnlySpan<byte> address;
+        if (source)
+        {
+            address = context.Received.SourceAddressBytes;
+        }
+        else
+        {
+            context.Received.Local.Address.TryWriteBytes(local, out var length);
+            address = local[..length];
+        }
+
         if (myself is not null)
         {
             return Of(myself.IsLocalAddress(address) != negate);
         }
 
-        Span<byte> bytes = stackalloc byte[16];
-        if (!address.TryWriteBytes(bytes, out var length) || length != _network.Length)
-        {
-            return Of(negate);
-        }
-
-        return Of(InNetwork(bytes[..length]) != negate);
+        return Of((address.Length == _network.Length && InNetwork(address)) != negate);
     }
 
     private bool InNetwork(ReadOnlySpan<byte> address)
@@ -136,7 +173,7 @@ internal sealed class NumberNode(Operand operand, ComparisonOperator op, long ex
                 value = context.Received.SourcePort;
                 break;
             case Operand.DestinationPort:
-                value = context.Received.LocalPort;
+                value = context.Received.Local.Port;
                 break;
             case Operand.MessageLength:
                 value = context.Message.Original.Length;
@@ -169,5 +206,5 @@ internal sealed class ProtocolNode(TransportProtocol expected, bool negate) : Sy
 /// <summary>af == inet|inet6 (the family of the source address).</summary>
 internal sealed class AddressFamilyNode(AddressFamily expected, bool negate) : SyncConditionNode
 {
-    public override Truth Evaluate(RouteContext context) => Of((context.Received.SourceAddress.AddressFamily == expected) != negate);
+    public override Truth Evaluate(RouteContext context) => Of((context.Received.SourceFamily == expected) != negate);
 }

@@ -6,6 +6,6 @@ namespace NatEdge.Proxy.Routing.Compilation;
 /// </summary>
 public interface IScriptReplySink
 {
-    /// <returns>True when the reply was handed to the transport.</returns>
-    bool SendStatelessReply(RouteContext context, int statusCode, ReadOnlySpan<byte> reason);
+    /// <returns>True when the reply was handed to the transport. A datagram send completes at once.</returns>
+    ValueTask<bool> SendStatelessReplyAsync(RouteContext context, int statusCode, ReadOnlyMemory<byte> reason);
 }

@@ -14,7 +14,7 @@ namespace NatEdge.Proxy.Routing.Compilation;
 public sealed class MyselfMatcher
 {
     private readonly List<(byte[] Host, int Port)> _names = [];
-    private readonly List<IPAddress> _addresses = [];
+    private readonly List<byte[]> _addresses = [];
 
     public MyselfMatcher(ScriptSettings settings)
     {
@@ -23,7 +23,7 @@ public sealed class MyselfMatcher
             foreach (var address in LocalAddresses())
             {
                 Add(address.ToString(), settings.Port);
-                _addresses.Add(address);
+                _addresses.Add(address.GetAddressBytes());
             }
 
             Add("localhost", settings.Port);
@@ -34,7 +34,7 @@ public sealed class MyselfMatcher
             Add(listen.Address?.ToString() ?? listen.Host, settings.PortOf(listen.Port));
             if (listen.Address is not null)
             {
-                _addresses.Add(listen.Address);
+                _addresses.Add(listen.Address.GetAddressBytes());
             }
         }
 
@@ -59,11 +59,12 @@ public sealed class MyselfMatcher
         return false;
     }
 
-    public bool IsLocalAddress(IPAddress address)
+    /// <summary>Whether the address (its 4 or 16 bytes) is one the proxy listens on.</summary>
+    public bool IsLocalAddress(ReadOnlySpan<byte> address)
     {
         foreach (var candidate in _addresses)
         {
-            if (candidate.Equals(address))
+            if (address.SequenceEqual(candidate))
             {
                 return true;
             }
