@@ -98,6 +98,28 @@ public sealed partial class SipMessage
         return headerIndex >= 0 && headerIndex < HeaderCount && DigestParser.TryParse(Span, GetHeader(headerIndex).Value, out credentials);
     }
 
+    /// <summary>
+    /// The first Authorization or Proxy-Authorization line (<paramref name="id"/>) holding Digest
+    /// credentials for <paramref name="realm"/> (RFC 3261 22.4: a request may carry credentials for
+    /// several realms). Lines that do not parse are skipped.
+    /// </summary>
+    public bool TryFindCredentials(HeaderId id, ReadOnlySpan<byte> realm, out DigestCredentials credentials, out int headerIndex)
+    {
+        for (int i = IndexOf(id); i >= 0; i = IndexOf(id, i))
+        {
+            if (TryGetCredentials(i, out credentials) && credentials.IsDigest
+                && System.Text.Ascii.EqualsIgnoreCase(this[credentials.Realm], realm))
+            {
+                headerIndex = i;
+                return true;
+            }
+        }
+
+        credentials = default;
+        headerIndex = -1;
+        return false;
+    }
+
     private bool TryGetNameAddr(HeaderId id, ref CacheState state, ref SipNameAddr cache, out SipNameAddr value)
     {
         if (state == CacheState.NotParsed)

@@ -68,6 +68,17 @@ public sealed partial class SipMessage
     /// <summary>Edits to apply when the message is written (created on first use).</summary>
     public SpliceList Edits => _edits ??= new SpliceList();
 
+    /// <summary>
+    /// Records this message's edits in <paramref name="edits"/> (cleared first) instead of a list
+    /// of its own, so a receive loop can reuse one list for every message it forwards.
+    /// </summary>
+    public void UseEdits(SpliceList edits)
+    {
+        ArgumentNullException.ThrowIfNull(edits);
+        edits.Clear();
+        _edits = edits;
+    }
+
     public ref readonly HeaderEntry GetHeader(int index)
     {
         if ((uint)index >= (uint)HeaderCount)

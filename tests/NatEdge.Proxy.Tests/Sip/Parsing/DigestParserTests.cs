@@ -88,6 +88,26 @@ public class DigestParserTests
         message.Str(c.Response).ShouldBe("42ce3cef44b22f50c6a6071bc8");
     }
 
+    [Fact]
+    public void Credentials_are_found_by_realm()
+    {
+        SipMessage message = SipText.Parse("""
+            INVITE sip:bob@biloxi.com SIP/2.0
+            Proxy-Authorization: Digest username="a1", realm="first.example.com", nonce="n1", uri="sip:bob@biloxi.com", response="r1"
+            Proxy-Authorization: NoOneKnowsThisScheme opaque-data=here
+            Proxy-Authorization: Digest username="a2", realm="second.example.com", nonce="n2", uri="sip:bob@biloxi.com", response="r2"
+            Content-Length: 0
+
+
+            """);
+
+        message.TryFindCredentials(HeaderId.ProxyAuthorization, "SECOND.example.com"u8, out DigestCredentials c, out int index).ShouldBeTrue();
+
+        message.Str(c.Username).ShouldBe("a2");
+        index.ShouldBe(2);
+        message.TryFindCredentials(HeaderId.ProxyAuthorization, "third.example.com"u8, out _, out _).ShouldBeFalse();
+    }
+
     private static string? Read(byte[] bytes, TextRange range) =>
         range.IsPresent ? Encoding.ASCII.GetString(range.Of(bytes)) : null;
 }
