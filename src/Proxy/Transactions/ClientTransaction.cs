@@ -150,12 +150,13 @@ public sealed class ClientTransaction : ITimerWheelTarget
             }
 
             _ackOwed = false;
+            var copy = ack.ToArray();
             if (State == TransactionState.Completed)
             {
-                _ack = ack.ToArray();
+                _ack = copy;
             }
 
-            if (!_channel.Send(ack))
+            if (!_channel.Send(copy))
             {
                 end = TerminateLocked(TransactionEnd.TransportError);
             }

@@ -11,6 +11,9 @@ public interface ITransactionChannel
     /// <summary>TCP and TLS: the RFC's retransmission timers do not run and wait timers are zero.</summary>
     bool IsReliable { get; }
 
-    /// <summary>Hands one whole message to the transport; false when it could not be sent.</summary>
-    bool Send(ReadOnlySpan<byte> message);
+    /// <summary>
+    /// Hands one whole message to the transport; false when it could not be sent. The memory is
+    /// owned by the transaction and never changes, so a send that completes later may keep it.
+    /// </summary>
+    bool Send(ReadOnlyMemory<byte> message);
 }

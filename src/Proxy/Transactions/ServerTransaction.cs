@@ -73,7 +73,7 @@ public sealed class ServerTransaction : ITimerWheelTarget
 
             _lastResponse = response.ToArray();
             LastStatusCode = statusCode;
-            sent = _channel.Send(response);
+            sent = _channel.Send(_lastResponse);
             if (!sent)
             {
                 end = TerminateLocked(TransactionEnd.TransportError);

@@ -48,14 +48,14 @@ internal sealed class RecordingChannel(FakeClock clock, bool reliable = false) :
 
     public IEnumerable<TimeSpan> SendTimes => Sent.Select(s => s.At);
 
-    public bool Send(ReadOnlySpan<byte> message)
+    public bool Send(ReadOnlyMemory<byte> message)
     {
         if (Fail)
         {
             return false;
         }
 
-        Sent.Add((clock.Elapsed, Encoding.ASCII.GetString(message)));
+        Sent.Add((clock.Elapsed, Encoding.ASCII.GetString(message.Span)));
         return true;
     }
 }
