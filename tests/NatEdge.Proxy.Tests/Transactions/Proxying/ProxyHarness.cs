@@ -123,7 +123,7 @@ internal sealed class HostResolver(FakeClock clock) : INextHopResolver
     {
         var text = Encoding.ASCII.GetString(uri);
         var at = text.IndexOf('@', StringComparison.Ordinal);
-        var host = text[(at + 1)..].Split(';')[0];
+        var host = (at >= 0 ? text[(at + 1)..] : text["sip:".Length..]).Split(';')[0];
         if (host.StartsWith("unknown.invalid", StringComparison.Ordinal))
         {
             hop = default;
