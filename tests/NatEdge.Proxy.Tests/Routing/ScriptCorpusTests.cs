@@ -27,6 +27,19 @@ public sealed class ScriptCorpusTests
     }
 
     [Theory]
+    [MemberData(nameof(BadScripts))]
+    public void Crlf_line_ends_give_the_same_diagnostics(string name)
+    {
+        var directory = Path.Combine(RepositoryPaths.ScriptCorpus, "bad");
+        var text = File.ReadAllText(Path.Combine(directory, name));
+        var expected = File.ReadAllText(Path.Combine(directory, Path.ChangeExtension(name, ".expected")));
+
+        var result = ScriptLoader.LoadText(text.ReplaceLineEndings("\r\n"), name);
+
+        result.Diagnostics.Render().ShouldBe(expected);
+    }
+
+    [Theory]
     [MemberData(nameof(GoodScripts))]
     public void Good_script_loads_without_diagnostics(string name)
     {

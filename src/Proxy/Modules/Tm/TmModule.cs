@@ -22,21 +22,24 @@ internal static class TmModule
             new F("t_relay", [], RouteKind.RequestAndFailure, _ => Relay),
             F.Declared("t_relay_to_udp", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
             F.Declared("t_relay_to_tcp", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
-            new F("t_on_reply", [new("route", Integer)], RouteKind.RequestAndFailure, BindOnReply, (b, d) => ValidateRoute(b, d, RouteKind.OnReply, "onreply_route")),
-            new F("t_on_failure", [new("route", Integer)], RouteKind.RequestAndFailure, BindOnFailure, (b, d) => ValidateRoute(b, d, RouteKind.Failure, "failure_route")),
+            new F("t_on_reply", [new("route", Integer)], RouteKind.RequestAndFailure, BindOnReply, ArmsRoute(RouteKind.OnReply)),
+            new F("t_on_failure", [new("route", Integer)], RouteKind.RequestAndFailure, BindOnFailure, ArmsRoute(RouteKind.Failure)),
             new F("t_reply", [new("code", Integer), new("reason", Text)], RouteKind.RequestAndFailure, BindReply, ValidateReply),
             F.Declared("t_newtran", RouteKind.Request),
         ],
         TmSettings.Parameters);
 
-    private static void ValidateRoute(FunctionBinding binding, ScriptDiagnostics diagnostics, RouteKind kind, string name)
+    /// <summary>t_on_reply("N") and t_on_failure("N") must name a route block the script defines.</summary>
+    private static FunctionValidator ArmsRoute(RouteKind kind) => (binding, diagnostics) =>
     {
-        var route = binding.Arguments[0];
-        if (!binding.DefinedRoutes.Contains((kind, (int)route.Integer)))
+        var argument = binding.Arguments[0];
+        var keyword = kind == RouteKind.OnReply ? "onreply_route" : "failure_route";
+        if (!binding.DefinedRoutes.Contains((kind, (int)Math.Clamp(argument.Integer, -1, int.MaxValue))))
         {
-            diagnostics.Error(route.Span, $"{name}[{route.Integer}] is not defined", $"add {name}[{route.Integer}] {{ ... }} or arm another one");
+            diagnostics.Error(argument.Span, $"{binding.Call.Name}(\"{argument.Text}\") arms {keyword}[{argument.Text}], which is not defined",
+                $"define {keyword}[{argument.Text}] {{ ... }}");
         }
-    }
+    };
 
     private static void ValidateReply(FunctionBinding binding, ScriptDiagnostics diagnostics)
     {

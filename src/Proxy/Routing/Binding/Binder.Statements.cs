@@ -105,7 +105,7 @@ public sealed partial class Binder
             return null;
         }
 
-        var binding = new FunctionBinding(call, arguments, scope.Kinds, _loaded[module.Name], _settings, _routes.Keys.ToHashSet());
+        var binding = new FunctionBinding(call, arguments, scope.Kinds, _loaded[module.Name], _settings, _definedRoutes);
         var errorsBefore = _diagnostics.Items.Count;
         function.Validate?.Invoke(binding, _diagnostics);
         if (_diagnostics.Items.Count != errorsBefore)

@@ -20,6 +20,7 @@ public sealed partial class Binder
     private readonly ScriptSettings _settings = new();
     private readonly Dictionary<string, ModuleSettings> _loaded = new(StringComparer.Ordinal);
     private readonly Dictionary<(RouteKind Kind, int Number), RouteBlock> _routes = [];
+    private HashSet<(RouteKind Kind, int Number)> _definedRoutes = [];
 
     private Binder(ModuleRegistry registry, ScriptDiagnostics diagnostics)
     {
@@ -48,6 +49,7 @@ public sealed partial class Binder
         }
 
         CollectRoutes(file);
+        _definedRoutes = [.. _routes.Keys];
         var reachedFrom = RouteReachability.Compute(file.Routes, _routes.Keys);
         var bound = new List<BoundRoute>();
         foreach (var route in file.Routes)

@@ -27,8 +27,30 @@ public static class PosixRegex
         ["[:cntrl:]"] = @"\x00-\x1f\x7f",
     };
 
+    // Building a non-backtracking matcher costs far more than parsing a script line, and scripts
+    // repeat their patterns (check, reloads, tests): compiled regexes are immutable and thread-safe,
+    // so each distinct pattern is built once per process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Pattern, bool LineAnchors), Regex> Compiled = new();
+
     /// <param name="lineAnchors">True for REG_NEWLINE: ^ and $ match at line boundaries.</param>
     public static bool TryCompile(string pattern, bool lineAnchors, out Regex? regex, out string error)
+    {
+        if (Compiled.TryGetValue((pattern, lineAnchors), out regex))
+        {
+            error = string.Empty;
+            return true;
+        }
+
+        if (!TryBuild(pattern, lineAnchors, out regex, out error))
+        {
+            return false;
+        }
+
+        Compiled.TryAdd((pattern, lineAnchors), regex!);
+        return true;
+    }
+
+    private static bool TryBuild(string pattern, bool lineAnchors, out Regex? regex, out string error)
     {
         regex = null;
         var options = RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;

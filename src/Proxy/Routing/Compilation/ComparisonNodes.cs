@@ -44,62 +44,6 @@ internal sealed class TextMatchNode(Operand operand, Regex pattern) : SyncCondit
     }
 }
 
-/// <summary>The text of src_ip or dst_ip for =~; IPv4 is written in place, IPv6 through IPAddress.</summary>
-internal static class AddressText
-{
-    public static int Format(bool source, in ReceiveInfo received, Span<char> destination)
-    {
-        if (!source)
-        {
-            return received.Local.Address.TryFormat(destination, out var localLength) ? localLength : 0;
-        }
-
-        var bytes = received.SourceAddressBytes;
-        if (bytes.Length == 16)
-        {
-            return new IPAddress(bytes).TryFormat(destination, out var length) ? length : 0;
-        }
-
-        var written = 0;
-        for (var i = 0; i < 4; i++)
-        {
-            if (i > 0)
-            {
-                destination[written++] = '.';
-            }
-
-            bytes[i].TryFormat(destination[written..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
-            written += digits;
-        }
-
-        return written;
-    }
-}
-
-/// <summary>Runs a regex over message bytes read as Latin-1, on the stack when short, else on a rented buffer.</summary>
-internal static class RegexOverBytes
-{
-    private const int StackLimit = 256;
-
-    public static bool IsMatch(Regex pattern, ReadOnlySpan<byte> value)
-    {
-        char[]? rented = null;
-        var chars = value.Length <= StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(value.Length));
-        try
-        {
-            var count = Encoding.Latin1.GetChars(value, chars);
-            return pattern.IsMatch(chars[..count]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
-        }
-    }
-}
-
 /// <summary>uri == myself, from_uri/to_uri == myself: the URI's host and port are one of ours.</summary>
 internal sealed class UriIsMyselfNode(Operand operand, MyselfMatcher myself, bool negate) : SyncConditionNode
 {

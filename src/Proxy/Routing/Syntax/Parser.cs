@@ -482,7 +482,11 @@ public sealed class Parser
         var parenthesized = Accept(TokenKind.LeftParen);
         if (_current.Kind == TokenKind.Number)
         {
-            value = int.TryParse(_current.Text, CultureInfo.InvariantCulture, out var n) ? n : 1;
+            if (!int.TryParse(_current.Text, CultureInfo.InvariantCulture, out value))
+            {
+                _diagnostics.Error(_current.Span, $"return value {_current.Text} is out of range");
+            }
+
             Advance();
         }
         else if (parenthesized)

@@ -180,7 +180,7 @@ public sealed class TmModuleTests
             }
             """, "test.cfg");
 
-        loaded.Diagnostics.Render().ShouldContain("onreply_route[7] is not defined");
+        loaded.Diagnostics.Render().ShouldContain("arms onreply_route[7], which is not defined");
         loaded.Script.ShouldBeNull();
     }
 }
