@@ -31,7 +31,7 @@ public sealed class ProxyTransports : IAsyncDisposable
     public SipSender Sender { get; }
 
     /// <summary>
-    /// Binds every endpoint; the handler is built from the sender first so it can reply. Throws
+    /// Binds every endpoint, then builds the handler over the bound listeners and their sender. Throws
     /// <see cref="ListenException"/> naming the endpoint that could not be bound.
     /// </summary>
     public static async Task<ProxyTransports> BindAsync(
@@ -41,7 +41,7 @@ public sealed class ProxyTransports : IAsyncDisposable
         TimeProvider timeProvider)
     {
         var transports = new ProxyTransports(new TcpConnectionTable(settings.Limits, timeProvider));
-        var handler = createHandler(transports);
+        var handler = new HandlerAfterBinding();
         var logger = loggers.CreateLogger("NatEdge.Proxy.Transport");
         try
         {
@@ -70,6 +70,8 @@ public sealed class ProxyTransports : IAsyncDisposable
             throw;
         }
 
+        // Built once every socket is bound, so it sees the actual addresses (and OS-chosen ports).
+        handler.Target = createHandler(transports);
         return transports;
     }
 
@@ -116,4 +118,18 @@ public sealed class ListenException(ListenEndpoint endpoint, SocketException inn
         SocketError.AccessDenied => "permission denied (ports below 1024 need privileges)",
         _ => error.ToString(),
     };
+}
+
+/// <summary>Lets listeners be bound before their handler exists; nothing is received before Start.</summary>
+internal sealed class HandlerAfterBinding : ISipMessageHandler
+{
+    public ISipMessageHandler? Target { get; set; }
+
+    private ISipMessageHandler Handler => Target ?? throw new InvalidOperationException("listeners started before their handler was built");
+
+    public ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken) =>
+        Handler.HandleMessageAsync(message, context, cancellationToken);
+
+    public ValueTask HandleFramingErrorAsync(NatEdge.Proxy.Sip.Parsing.StreamFramingError error, ReadOnlyMemory<byte> headerSection, SipReceiveContext context, CancellationToken cancellationToken) =>
+        Handler.HandleFramingErrorAsync(error, headerSection, context, cancellationToken);
 }

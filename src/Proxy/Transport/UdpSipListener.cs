@@ -99,13 +99,15 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
                 int received;
                 try
                 {
-                    received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, remote, stopping).ConfigureAwait(false);
+                    // No token here: registering one costs an allocation per receive. Stopping
+                    // disposes the socket, which ends the pending receive.
+                    received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, remote, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (ObjectDisposedException)
                 {
                     break;
                 }
-                catch (ObjectDisposedException)
+                catch (SocketException) when (stopping.IsCancellationRequested)
                 {
                     break;
                 }
@@ -116,7 +118,12 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
                     continue;
                 }
 
-                await DeliverAsync(buffer.AsMemory(0, received), remote, stopping).ConfigureAwait(false);
+                // The common case, a handler that finishes at once, runs without an async state machine.
+                var handled = Deliver(buffer.AsMemory(0, received), remote, stopping);
+                if (!handled.IsCompletedSuccessfully)
+                {
+                    await ObserveAsync(handled, remote, stopping).ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -125,11 +132,26 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
         }
     }
 
-    private async ValueTask DeliverAsync(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken stopping)
+    private ValueTask Deliver(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken stopping)
     {
         try
         {
-            await _handler.HandleMessageAsync(datagram, new SipReceiveContext(this, remote, null), stopping).ConfigureAwait(false);
+            return _handler.HandleMessageAsync(datagram, new SipReceiveContext(this, remote, null), stopping);
+        }
+#pragma warning disable CA1031 // One bad datagram must never end the receive loop.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            TransportLog.HandlerFailed(_logger, e, "udp", SocketAddressExtensions.ToIPEndPoint(remote));
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private async ValueTask ObserveAsync(ValueTask handled, SocketAddress remote, CancellationToken stopping)
+    {
+        try
+        {
+            await handled.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -123,4 +123,26 @@ public class ProxyViaTests
 
         RawSipClient.StatusCode(reply).ShouldBe(501);
     }
+
+    [Fact]
+    public async Task Over_ipv6_options_get_200_on_udp_and_tcp_with_the_source_in_received()
+    {
+        var port = FreePorts.UdpAndTcp(IPAddress.IPv6Loopback);
+        var p = port.ToString(CultureInfo.InvariantCulture);
+        await using var proxy = await ProxyProcess.StartWithArgumentsAsync(["run", "--listen", $"udp:[::1]:{p}", "--listen", $"tcp:[::1]:{p}"], port);
+        var server = new IPEndPoint(IPAddress.IPv6Loopback, port);
+
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        await udp.SendAsync(Encoding.ASCII.GetBytes(RawSipClient.Options($"sip:[::1]:{p}", "UDP", "phone.natedge.invalid", rport: true)), server);
+        var (reply, from) = await RawSipClient.ReceiveUdpAsync(udp);
+        RawSipClient.StatusCode(reply).ShouldBe(200);
+        from.ShouldBe(server);
+        RawSipClient.TopVia(reply).ShouldContain(";received=::1");
+
+        using var tcp = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        await tcp.ConnectAsync(server);
+        await tcp.SendAsync(Encoding.ASCII.GetBytes(RawSipClient.Options($"sip:[0:0:0:0:0:0:0:1]:{p}", "TCP", "phone.natedge.invalid", rport: true)));
+        var tcpReply = await RawSipClient.ReadMessageAsync(tcp);
+        RawSipClient.StatusCode(tcpReply!).ShouldBe(200, "any spelling of the proxy's IPv6 address is the proxy itself");
+    }
 }

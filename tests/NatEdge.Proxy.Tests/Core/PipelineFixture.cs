@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using NatEdge.Proxy.Core;
+using NatEdge.Proxy.Hosting;
 using NatEdge.Proxy.Transport;
 
 namespace NatEdge.Proxy.Tests.Core;
@@ -12,19 +13,22 @@ internal sealed class PipelineFixture : IAsyncDisposable
 {
     private readonly TcpConnectionTable _connections;
     private readonly List<UdpSipListener> _udp = [];
+    private readonly HandlerAfterBinding _handler = new();
 
     public PipelineFixture(TransportLimits? limits = null, string[]? aliases = null)
     {
         limits ??= new TransportLimits();
         _connections = new TcpConnectionTable(limits, TimeProvider.System);
         var sender = new SipSender(_udp, [], _connections);
-        Listener = UdpSipListener.Bind(new IPEndPoint(IPAddress.Loopback, 0), 1, new Deferred(this), NullLogger.Instance);
+        Listener = UdpSipListener.Bind(new IPEndPoint(IPAddress.Loopback, 0), 1, _handler, NullLogger.Instance);
         _udp.Add(Listener);
+        var replier = new StatelessReplier(sender);
         Pipeline = new SipRequestPipeline(
-            new StatelessReplier(sender),
-            new LocalIdentity([Listener.LocalEndPoint], aliases ?? []),
+            replier,
+            new FixedRequestRouter(replier, new LocalIdentity([Listener.LocalEndPoint], aliases ?? [])),
             limits,
             NullLogger.Instance);
+        _handler.Target = Pipeline;
         Listener.Start();
         Client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
     }
@@ -68,15 +72,5 @@ internal sealed class PipelineFixture : IAsyncDisposable
         Client.Dispose();
         await Listener.DisposeAsync();
         _connections.Dispose();
-    }
-
-    // The listener needs its handler before the pipeline (which needs the listener's sender) exists.
-    private sealed class Deferred(PipelineFixture fixture) : ISipMessageHandler
-    {
-        public ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken) =>
-            fixture.Pipeline.HandleMessageAsync(message, context, cancellationToken);
-
-        public ValueTask HandleFramingErrorAsync(NatEdge.Proxy.Sip.Parsing.StreamFramingError error, ReadOnlyMemory<byte> headerSection, SipReceiveContext context, CancellationToken cancellationToken) =>
-            fixture.Pipeline.HandleFramingErrorAsync(error, headerSection, context, cancellationToken);
     }
 }
