@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers.Binary;
 
 namespace NatEdge.Proxy.Sip.Message;
 
@@ -8,6 +8,7 @@ namespace NatEdge.Proxy.Sip.Message;
 /// </summary>
 public static class KnownHeaders
 {
+    /// <summary>The id of a header name, which must consist of token characters (as the parser guarantees).</summary>
     public static HeaderId Lookup(ReadOnlySpan<byte> name)
     {
         switch (name.Length)
@@ -149,5 +150,42 @@ public static class KnownHeaders
         _ => HeaderId.Unknown,
     };
 
-    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> known) => Ascii.EqualsIgnoreCase(name, known);
+    /// <summary>
+    /// Case-insensitive compare of a header name (token characters only, RFC 3261 7.3.1) with a known
+    /// name, a machine word at a time. Setting bit 0x20 lower-cases a letter, and no other token
+    /// character becomes a letter or "-" that way, so the compare is exact for token input.
+    /// </summary>
+    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> known)
+    {
+        const ulong lower8 = 0x2020202020202020;
+        const uint lower4 = 0x20202020;
+        int i = 0;
+        for (; i + 8 <= name.Length; i += 8)
+        {
+            if ((BinaryPrimitives.ReadUInt64LittleEndian(name[i..]) | lower8) != (BinaryPrimitives.ReadUInt64LittleEndian(known[i..]) | lower8))
+            {
+                return false;
+            }
+        }
+
+        if (i + 4 <= name.Length)
+        {
+            if ((BinaryPrimitives.ReadUInt32LittleEndian(name[i..]) | lower4) != (BinaryPrimitives.ReadUInt32LittleEndian(known[i..]) | lower4))
+            {
+                return false;
+            }
+
+            i += 4;
+        }
+
+        for (; i < name.Length; i++)
+        {
+            if ((name[i] | 0x20) != (known[i] | 0x20))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

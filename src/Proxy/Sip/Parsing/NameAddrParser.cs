@@ -37,7 +37,7 @@ public static class NameAddrParser
             return true;
         }
 
-        var result = new SipNameAddr { Value = value, Expires = -1, QualityThousandths = -1 };
+        var parts = new Parts { Expires = -1, QualityThousandths = -1 };
         int position;
         if (span[start] == '"')
         {
@@ -46,7 +46,8 @@ public static class NameAddrParser
                 return false;
             }
 
-            result = result with { DisplayName = TextRange.FromBounds(start + 1, afterQuote - 1), IsDisplayNameQuoted = true };
+            parts.DisplayName = TextRange.FromBounds(start + 1, afterQuote - 1);
+            parts.IsDisplayNameQuoted = true;
             position = SipGrammar.SkipLws(span, afterQuote);
             if (position >= end || span[position] != '<')
             {
@@ -62,23 +63,21 @@ public static class NameAddrParser
                 i++;
             }
 
-            if (i < end && span[i] == '<')
+            if (i >= end || span[i] != '<')
             {
-                int nameEnd = SipGrammar.SkipLwsBackward(span, start, i);
-                if (nameEnd > start)
-                {
-                    result = result with { DisplayName = TextRange.FromBounds(start, nameEnd) };
-                }
+                return TryParseAddrSpecForm(span, start, end, ref parts) && Finish(value, parts, out nameAddr);
+            }
 
-                position = i;
-            }
-            else
+            int nameEnd = SipGrammar.SkipLwsBackward(span, start, i);
+            if (nameEnd > start)
             {
-                return TryParseAddrSpecForm(span, start, end, result, out nameAddr);
+                parts.DisplayName = TextRange.FromBounds(start, nameEnd);
             }
+
+            position = i;
         }
 
-        // position is at "<".
+        // position is at "<"; no LWS may follow it or precede ">" (RFC 4475 3.1.2.14).
         int close = span[position..end].IndexOf((byte)'>');
         if (close < 0)
         {
@@ -86,19 +85,15 @@ public static class NameAddrParser
         }
 
         close += position;
-        TextRange uriRange = TextRange.FromBounds(position + 1, close);
-        if (!SipUriParser.TryParse(span, uriRange, out SipUri uri))
-        {
-            return false;
-        }
-
-        result = result with { Uri = uriRange, ParsedUri = uri, HasAngleBrackets = true };
-        return TryReadParameters(span, close + 1, end, result, out nameAddr);
+        parts.Uri = TextRange.FromBounds(position + 1, close);
+        parts.HasAngleBrackets = true;
+        return SipUriParser.TryParse(span, parts.Uri, out parts.ParsedUri)
+            && TryReadParameters(span, close + 1, end, ref parts)
+            && Finish(value, parts, out nameAddr);
     }
 
-    private static bool TryParseAddrSpecForm(ReadOnlySpan<byte> span, int start, int end, SipNameAddr result, out SipNameAddr nameAddr)
+    private static bool TryParseAddrSpecForm(ReadOnlySpan<byte> span, int start, int end, ref Parts parts)
     {
-        nameAddr = default;
         int uriEnd = start;
         while (uriEnd < end && span[uriEnd] != ';' && !SipGrammar.IsLws(span[uriEnd]))
         {
@@ -110,57 +105,75 @@ public static class NameAddrParser
             uriEnd++;
         }
 
-        TextRange uriRange = TextRange.FromBounds(start, uriEnd);
-        if (!SipUriParser.TryParse(span, uriRange, out SipUri uri))
-        {
-            return false;
-        }
-
-        result = result with { Uri = uriRange, ParsedUri = uri };
-        return TryReadParameters(span, uriEnd, end, result, out nameAddr);
+        parts.Uri = TextRange.FromBounds(start, uriEnd);
+        return SipUriParser.TryParse(span, parts.Uri, out parts.ParsedUri) && TryReadParameters(span, uriEnd, end, ref parts);
     }
 
-    private static bool TryReadParameters(ReadOnlySpan<byte> span, int start, int end, SipNameAddr result, out SipNameAddr nameAddr)
+    private static bool TryReadParameters(ReadOnlySpan<byte> span, int start, int end, ref Parts parts)
     {
-        nameAddr = default;
         int first = SipGrammar.SkipLws(span, start);
         if (first < end)
         {
-            result = result with { Parameters = TextRange.FromBounds(first, end) };
+            parts.Parameters = TextRange.FromBounds(first, end);
         }
 
         var reader = new SipParameterReader(span, start, end);
         while (reader.MoveNext())
         {
             ReadOnlySpan<byte> name = reader.Name.Of(span);
-            if (System.Text.Ascii.EqualsIgnoreCase(name, "tag"u8))
+            if (name.Length == 3 && System.Text.Ascii.EqualsIgnoreCase(name, "tag"u8))
             {
                 if (!reader.Value.IsPresent || reader.Value.IsEmpty || reader.IsQuoted)
                 {
                     return false;
                 }
 
-                result = result with { Tag = reader.Value };
+                parts.Tag = reader.Value;
             }
-            else if (System.Text.Ascii.EqualsIgnoreCase(name, "expires"u8) && reader.Value.IsPresent)
+            else if (name.Length == 7 && reader.Value.IsPresent && System.Text.Ascii.EqualsIgnoreCase(name, "expires"u8))
             {
                 // Out-of-range expiry values are read as absent; the registrar applies its default.
-                long expires = SipGrammar.TryParseDecimal(reader.Value.Of(span), uint.MaxValue, out ulong parsed) ? (long)parsed : -1;
-                result = result with { Expires = expires };
+                parts.Expires = SipGrammar.TryParseDecimal(reader.Value.Of(span), uint.MaxValue, out ulong parsed) ? (long)parsed : -1;
             }
-            else if (System.Text.Ascii.EqualsIgnoreCase(name, "q"u8) && reader.Value.IsPresent)
+            else if (name.Length == 1 && (name[0] | 0x20) == 'q' && reader.Value.IsPresent)
             {
-                result = result with { QualityThousandths = ParseQuality(reader.Value.Of(span)) };
+                parts.QualityThousandths = ParseQuality(reader.Value.Of(span));
             }
         }
 
-        if (reader.Failed)
-        {
-            return false;
-        }
+        return !reader.Failed;
+    }
 
-        nameAddr = result;
+    private static bool Finish(TextRange value, in Parts parts, out SipNameAddr nameAddr)
+    {
+        nameAddr = new SipNameAddr
+        {
+            Value = value,
+            DisplayName = parts.DisplayName,
+            IsDisplayNameQuoted = parts.IsDisplayNameQuoted,
+            Uri = parts.Uri,
+            ParsedUri = parts.ParsedUri,
+            HasAngleBrackets = parts.HasAngleBrackets,
+            Parameters = parts.Parameters,
+            Tag = parts.Tag,
+            Expires = parts.Expires,
+            QualityThousandths = parts.QualityThousandths,
+        };
         return true;
+    }
+
+    // Filled in while parsing, then copied once into the immutable SipNameAddr.
+    private struct Parts
+    {
+        public TextRange DisplayName;
+        public bool IsDisplayNameQuoted;
+        public TextRange Uri;
+        public SipUri ParsedUri;
+        public bool HasAngleBrackets;
+        public TextRange Parameters;
+        public TextRange Tag;
+        public long Expires;
+        public int QualityThousandths;
     }
 
     /// <summary>qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ), in thousandths; -1 when malformed.</summary>

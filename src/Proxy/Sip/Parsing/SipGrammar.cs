@@ -5,6 +5,15 @@ namespace NatEdge.Proxy.Sip.Parsing;
 /// helpers every grammar element's parser shares. Inside a header value, CR and LF only occur as
 /// line folding, so <see cref="IsLws"/> treats them as white space.
 /// </summary>
+/// <summary>The octets allowed unescaped in each part of a SIP URI (RFC 3261 section 25.1).</summary>
+public enum UriCharSet : byte
+{
+    User,
+    Password,
+    Parameter,
+    Header,
+}
+
 public static class SipGrammar
 {
     [Flags]
@@ -21,8 +30,6 @@ public static class SipGrammar
         Hostname = 1 << 7,       // alphanum / - / .
         SchemeTail = 1 << 8,     // ALPHA / DIGIT / + / - / .
     }
-
-    private static readonly CharClass[] s_classes = BuildClasses();
 
     public static bool IsToken(byte b) => Has(b, CharClass.Token);
 
@@ -143,21 +150,29 @@ public static class SipGrammar
                 return false;
             }
 
-            ulong next = (value * 10) + (ulong)(b - '0');
-            if (next > max || value > ulong.MaxValue / 10)
+            ulong digit = (ulong)(b - '0');
+            if (digit > max || value > (max - digit) / 10)
             {
                 return false;
             }
 
-            value = next;
+            value = (value * 10) + digit;
         }
 
         return true;
     }
 
-    /// <summary>True when every %XX escape is well formed and every other octet passes <paramref name="allowed"/>.</summary>
-    public static bool IsEscapedRun(ReadOnlySpan<byte> text, Func<byte, bool> allowed)
+    /// <summary>True when every %XX escape is well formed and every other octet belongs to <paramref name="set"/>.</summary>
+    public static bool IsEscapedRun(ReadOnlySpan<byte> text, UriCharSet set)
     {
+        CharClass allowed = set switch
+        {
+            UriCharSet.User => CharClass.Unreserved | CharClass.UserExtra,
+            UriCharSet.Password => CharClass.Unreserved | CharClass.PasswordExtra,
+            UriCharSet.Parameter => CharClass.Unreserved | CharClass.ParamExtra,
+            _ => CharClass.Unreserved | CharClass.HeaderExtra,
+        };
+
         for (int i = 0; i < text.Length; i++)
         {
             byte b = text[i];
@@ -170,7 +185,7 @@ public static class SipGrammar
 
                 i += 2;
             }
-            else if (!allowed(b))
+            else if (!Has(b, allowed))
             {
                 return false;
             }
@@ -179,37 +194,28 @@ public static class SipGrammar
         return true;
     }
 
-    private static bool Has(byte b, CharClass mask) => (s_classes[b] & mask) != 0;
+    private static bool Has(byte b, CharClass mask) => ((CharClass)Classes[b] & mask) != 0;
 
-    private static CharClass[] BuildClasses()
-    {
-        var classes = new CharClass[256];
-        for (int c = 0; c < 128; c++)
-        {
-            bool alphaNum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-            if (alphaNum)
-            {
-                classes[c] |= CharClass.Token | CharClass.Unreserved | CharClass.Word | CharClass.Hostname | CharClass.SchemeTail;
-            }
-        }
-
-        Mark("-.!%*_+`'~", CharClass.Token);
-        Mark("-_.!~*'()", CharClass.Unreserved);
-        Mark("&=+$,;?/", CharClass.UserExtra);
-        Mark("&=+$,", CharClass.PasswordExtra);
-        Mark("[]/:&+$", CharClass.ParamExtra);
-        Mark("[]/?:+$", CharClass.HeaderExtra);
-        Mark("-.!%*_+`'~()<>:\\\"/[]?{}", CharClass.Word);
-        Mark("-.", CharClass.Hostname);
-        Mark("+-.", CharClass.SchemeTail);
-        return classes;
-
-        void Mark(string chars, CharClass cls)
-        {
-            foreach (char ch in chars)
-            {
-                classes[ch] |= cls;
-            }
-        }
-    }
+    // CharClass flags of every octet, generated from the ABNF sets above: letters and digits are in
+    // token, unreserved, word, hostname and scheme; the punctuation of each set is listed in the
+    // CharClass comments. Kept as constant data so a lookup is one load without a bounds check.
+    private static ReadOnlySpan<ushort> Classes =>
+    [
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x043, 0x040, 0x000, 0x03C, 0x041, 0x01C, 0x043, 0x042, 0x042, 0x043, 0x17D, 0x00C, 0x1C3, 0x1C3, 0x074,
+        0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x070, 0x004, 0x040, 0x00C, 0x040, 0x064,
+        0x000, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3,
+        0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x070, 0x040, 0x070, 0x000, 0x043,
+        0x041, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3,
+        0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x1C3, 0x040, 0x000, 0x040, 0x043, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+        0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
+    ];
 }

@@ -42,31 +42,48 @@ public static class SipUriParser
             : System.Text.Ascii.EqualsIgnoreCase(schemeName, "tel"u8) ? UriScheme.Tel
             : UriScheme.Other;
 
-        var parsed = new SipUri
-        {
-            Scheme = scheme,
-            SchemeName = TextRange.FromBounds(start, colon),
-            Whole = TextRange.FromBounds(start, end),
-            Port = -1,
-        };
-
+        var parts = new UriParts { Port = -1 };
         int rest = colon + 1;
         bool ok = scheme switch
         {
-            UriScheme.Sip or UriScheme.Sips => TryParseSip(span, rest, end, ref parsed),
-            UriScheme.Tel => TryParseTel(span, rest, end, ref parsed),
+            UriScheme.Sip or UriScheme.Sips => TryParseSip(span, rest, end, ref parts),
+            UriScheme.Tel => TryParseTel(span, rest, end, ref parts),
             _ => IsOpaque(span[rest..end]),
         };
 
         if (ok)
         {
-            uri = parsed;
+            uri = new SipUri
+            {
+                Scheme = scheme,
+                SchemeName = TextRange.FromBounds(start, colon),
+                Whole = TextRange.FromBounds(start, end),
+                User = parts.User,
+                Password = parts.Password,
+                Host = parts.Host,
+                IsIpv6Reference = parts.IsIpv6Reference,
+                Port = parts.Port,
+                Parameters = parts.Parameters,
+                Headers = parts.Headers,
+            };
         }
 
         return ok;
     }
 
-    private static bool TryParseSip(ReadOnlySpan<byte> text, int start, int end, ref SipUri uri)
+    // Filled in while parsing, then copied once into the immutable SipUri.
+    private struct UriParts
+    {
+        public TextRange User;
+        public TextRange Password;
+        public TextRange Host;
+        public bool IsIpv6Reference;
+        public int Port;
+        public TextRange Parameters;
+        public TextRange Headers;
+    }
+
+    private static bool TryParseSip(ReadOnlySpan<byte> text, int start, int end, ref UriParts uri)
     {
         // '@' cannot appear unescaped in any later part of a SIP URI, so the first one ends userinfo.
         int at = text[start..end].IndexOf((byte)'@');
@@ -76,20 +93,20 @@ public static class SipUriParser
             at += start;
             int passwordColon = text[start..at].IndexOf((byte)':');
             int userEnd = passwordColon < 0 ? at : start + passwordColon;
-            if (userEnd == start || !SipGrammar.IsEscapedRun(text[start..userEnd], SipGrammar.IsUserChar))
+            if (userEnd == start || !SipGrammar.IsEscapedRun(text[start..userEnd], UriCharSet.User))
             {
                 return false;
             }
 
-            uri = uri with { User = TextRange.FromBounds(start, userEnd) };
+            uri.User = TextRange.FromBounds(start, userEnd);
             if (passwordColon >= 0)
             {
-                if (!SipGrammar.IsEscapedRun(text[(userEnd + 1)..at], SipGrammar.IsPasswordChar))
+                if (!SipGrammar.IsEscapedRun(text[(userEnd + 1)..at], UriCharSet.Password))
                 {
                     return false;
                 }
 
-                uri = uri with { Password = TextRange.FromBounds(userEnd + 1, at) };
+                uri.Password = TextRange.FromBounds(userEnd + 1, at);
             }
 
             hostStart = at + 1;
@@ -100,7 +117,9 @@ public static class SipUriParser
             return false;
         }
 
-        uri = uri with { Host = host, IsIpv6Reference = ipv6, Port = port };
+        uri.Host = host;
+        uri.IsIpv6Reference = ipv6;
+        uri.Port = port;
 
         if (position < end && text[position] == ';')
         {
@@ -116,7 +135,7 @@ public static class SipUriParser
                 return false;
             }
 
-            uri = uri with { Parameters = TextRange.FromBounds(paramsStart, position) };
+            uri.Parameters = TextRange.FromBounds(paramsStart, position);
         }
 
         if (position < end && text[position] == '?')
@@ -127,7 +146,7 @@ public static class SipUriParser
                 return false;
             }
 
-            uri = uri with { Headers = TextRange.FromBounds(headersStart, end) };
+            uri.Headers = TextRange.FromBounds(headersStart, end);
             position = end;
         }
 
@@ -225,7 +244,7 @@ public static class SipUriParser
             ReadOnlySpan<byte> p = parameters[part];
             int equals = p.IndexOf((byte)'=');
             ReadOnlySpan<byte> name = equals < 0 ? p : p[..equals];
-            if (name.IsEmpty || !SipGrammar.IsEscapedRun(name, SipGrammar.IsParamChar))
+            if (name.IsEmpty || !SipGrammar.IsEscapedRun(name, UriCharSet.Parameter))
             {
                 return false;
             }
@@ -233,7 +252,7 @@ public static class SipUriParser
             if (equals >= 0)
             {
                 ReadOnlySpan<byte> value = p[(equals + 1)..];
-                if (value.IsEmpty || !SipGrammar.IsEscapedRun(value, SipGrammar.IsParamChar))
+                if (value.IsEmpty || !SipGrammar.IsEscapedRun(value, UriCharSet.Parameter))
                 {
                     return false;
                 }
@@ -251,8 +270,8 @@ public static class SipUriParser
             ReadOnlySpan<byte> h = headers[part];
             int equals = h.IndexOf((byte)'=');
             if (equals <= 0
-                || !SipGrammar.IsEscapedRun(h[..equals], SipGrammar.IsHeaderChar)
-                || !SipGrammar.IsEscapedRun(h[(equals + 1)..], SipGrammar.IsHeaderChar))
+                || !SipGrammar.IsEscapedRun(h[..equals], UriCharSet.Header)
+                || !SipGrammar.IsEscapedRun(h[(equals + 1)..], UriCharSet.Header))
             {
                 return false;
             }
@@ -261,7 +280,7 @@ public static class SipUriParser
         return true;
     }
 
-    private static bool TryParseTel(ReadOnlySpan<byte> text, int start, int end, ref SipUri uri)
+    private static bool TryParseTel(ReadOnlySpan<byte> text, int start, int end, ref UriParts uri)
     {
         int semicolon = text[start..end].IndexOf((byte)';');
         int numberEnd = semicolon < 0 ? end : start + semicolon;
@@ -270,10 +289,10 @@ public static class SipUriParser
             return false;
         }
 
-        uri = uri with { User = TextRange.FromBounds(start, numberEnd) };
+        uri.User = TextRange.FromBounds(start, numberEnd);
         if (semicolon >= 0)
         {
-            uri = uri with { Parameters = TextRange.FromBounds(numberEnd + 1, end) };
+            uri.Parameters = TextRange.FromBounds(numberEnd + 1, end);
         }
 
         return true;

@@ -65,7 +65,59 @@ public static class ViaParser
             }
         }
 
-        var result = new SipVia
+        TextRange branch = TextRange.None;
+        TextRange received = TextRange.None;
+        TextRange rport = TextRange.None;
+        TextRange maddr = TextRange.None;
+        int rportValue = -1;
+        var reader = new SipParameterReader(span, sentByEnd, end);
+        while (reader.MoveNext())
+        {
+            ReadOnlySpan<byte> name = reader.Name.Of(span);
+            switch (name.Length)
+            {
+                case 6 when System.Text.Ascii.EqualsIgnoreCase(name, "branch"u8):
+                    if (!reader.Value.IsPresent || reader.Value.IsEmpty || reader.IsQuoted)
+                    {
+                        return false;
+                    }
+
+                    branch = reader.Value;
+                    break;
+                case 8 when System.Text.Ascii.EqualsIgnoreCase(name, "received"u8):
+                    if (!reader.Value.IsPresent || reader.Value.IsEmpty)
+                    {
+                        return false;
+                    }
+
+                    received = reader.Value;
+                    break;
+                case 5 when System.Text.Ascii.EqualsIgnoreCase(name, "rport"u8):
+                    rportValue = -1;
+                    if (reader.Value.IsPresent)
+                    {
+                        if (!SipGrammar.TryParseDecimal(reader.Value.Of(span), 65535, out ulong parsed))
+                        {
+                            return false;
+                        }
+
+                        rportValue = (int)parsed;
+                    }
+
+                    rport = TextRange.FromBounds(reader.Name.Offset, reader.Value.IsPresent ? reader.Value.End : reader.Name.End);
+                    break;
+                case 5 when System.Text.Ascii.EqualsIgnoreCase(name, "maddr"u8):
+                    maddr = reader.Value;
+                    break;
+            }
+        }
+
+        if (reader.Failed)
+        {
+            return false;
+        }
+
+        via = new SipVia
         {
             Value = value,
             ProtocolName = protocolName,
@@ -75,61 +127,14 @@ public static class ViaParser
             Host = host,
             Port = port,
             SentBy = TextRange.FromBounds(hostStart, sentByEnd),
-            RportValue = -1,
+            Parameters = TextRange.FromBounds(SipGrammar.SkipLws(span, sentByEnd), end),
+            Branch = branch,
+            Received = received,
+            HasRport = rport.IsPresent,
+            Rport = rport,
+            RportValue = rportValue,
+            Maddr = maddr,
         };
-
-        int paramsStart = SipGrammar.SkipLws(span, sentByEnd);
-        result = result with { Parameters = TextRange.FromBounds(paramsStart, end) };
-        var reader = new SipParameterReader(span, sentByEnd, end);
-        while (reader.MoveNext())
-        {
-            ReadOnlySpan<byte> name = reader.Name.Of(span);
-            if (System.Text.Ascii.EqualsIgnoreCase(name, "branch"u8))
-            {
-                if (!reader.Value.IsPresent || reader.Value.IsEmpty || reader.IsQuoted)
-                {
-                    return false;
-                }
-
-                result = result with { Branch = reader.Value };
-            }
-            else if (System.Text.Ascii.EqualsIgnoreCase(name, "received"u8))
-            {
-                if (!reader.Value.IsPresent || reader.Value.IsEmpty)
-                {
-                    return false;
-                }
-
-                result = result with { Received = reader.Value };
-            }
-            else if (System.Text.Ascii.EqualsIgnoreCase(name, "rport"u8))
-            {
-                int rportValue = -1;
-                if (reader.Value.IsPresent)
-                {
-                    if (!SipGrammar.TryParseDecimal(reader.Value.Of(span), 65535, out ulong parsed))
-                    {
-                        return false;
-                    }
-
-                    rportValue = (int)parsed;
-                }
-
-                int rportEnd = reader.Value.IsPresent ? reader.Value.End : reader.Name.End;
-                result = result with { HasRport = true, RportValue = rportValue, Rport = TextRange.FromBounds(reader.Name.Offset, rportEnd) };
-            }
-            else if (System.Text.Ascii.EqualsIgnoreCase(name, "maddr"u8))
-            {
-                result = result with { Maddr = reader.Value };
-            }
-        }
-
-        if (reader.Failed)
-        {
-            return false;
-        }
-
-        via = result;
         return true;
     }
 

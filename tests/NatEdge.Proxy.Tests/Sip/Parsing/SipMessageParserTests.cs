@@ -132,6 +132,7 @@ public class SipMessageParserTests
     [InlineData("OPTIONS sip:a@example.com SIP/2.0\r\nContent-Length: -1\r\n\r\n", SipParseError.InvalidContentLength)]
     [InlineData("OPTIONS sip:a@example.com SIP/2.0\r\nContent-Length: ten\r\n\r\n", SipParseError.InvalidContentLength)]
     [InlineData("OPTIONS sip:a@example.com SIP/2.0\r\nContent-Length: 99999999999999999999999\r\n\r\n", SipParseError.InvalidContentLength)]
+    [InlineData("OPTIONS sip:a@example.com SIP/2.0\r\nContent-Length: 18446744073709551617\r\n\r\nx", SipParseError.InvalidContentLength)]
     [InlineData("OPTIONS sip:a@example.com SIP/2.0\r\nContent-Length: 2000000\r\n\r\n", SipParseError.BodyTooLarge)]
     [InlineData("OPTIONS sip:a@example.com SIP/2.0\r\nl: 0\r\nContent-Length: 0\r\n\r\n", SipParseError.ConflictingContentLength)]
     [InlineData("OPTIONS sip:a@example.com SIP/2.0\r\nContent-Length: 5\r\n\r\nabc", SipParseError.BodyShorterThanContentLength)]
