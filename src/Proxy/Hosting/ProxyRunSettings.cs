@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using NatEdge.Proxy.Transport;
 
@@ -119,7 +118,4 @@ public sealed record ProxyRunSettings(
         endPoint = new IPEndPoint(spec.Address, spec.Port.Value);
         return true;
     }
-
-    public override string ToString() =>
-        string.Join(' ', Endpoints.Select(e => e.ToString())) + string.Create(CultureInfo.InvariantCulture, $", {ReceiveLoops} receive loops");
 }
