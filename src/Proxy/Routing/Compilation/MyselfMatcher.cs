@@ -8,7 +8,7 @@ namespace NatEdge.Proxy.Routing.Compilation;
 /// <summary>
 /// The myself test (route-script.md 4.3): a host is ours when it names a listen
 /// address on a port we listen on, or an alias (an alias without a port matches any
-/// port, as in SER). A URI without a port means 5060. Without any listen line the
+/// port, as in SER). A URI without a port means its scheme's default (5060, sips 5061). Without any listen line the
 /// proxy listens everywhere, so every local interface address counts.
 /// </summary>
 public sealed class MyselfMatcher
@@ -44,13 +44,12 @@ public sealed class MyselfMatcher
         }
     }
 
-    /// <param name="port">The URI's port, 0 when it has none (then 5060).</param>
+    /// <param name="port">The URI's port, its scheme's default when it has none.</param>
     public bool Matches(ReadOnlySpan<byte> host, int port)
     {
-        var effectivePort = port == 0 ? ScriptSettings.DefaultSipPort : port;
         foreach (var (name, namePort) in _names)
         {
-            if ((namePort == 0 || namePort == effectivePort) && Ascii.EqualsIgnoreCase(host, name))
+            if ((namePort == 0 || namePort == port) && Ascii.EqualsIgnoreCase(host, name))
             {
                 return true;
             }
