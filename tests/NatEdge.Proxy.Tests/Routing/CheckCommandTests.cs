@@ -45,8 +45,8 @@ public sealed class CheckCommandTests
         var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Fixtures, "01-hello-world.cfg"));
 
         code.ShouldBe(2);
-        output.ShouldContain("01-hello-world.cfg:92:7: error: function 't_relay' (module tm) is not implemented yet");
-        output.ShouldContain("6 error(s), 0 warning(s); the proxy would not start");
+        output.ShouldContain("01-hello-world.cfg:73:2: error: function 'lookup' (module registrar) is not implemented yet");
+        output.ShouldContain("3 error(s), 0 warning(s); the proxy would not start");
     }
 
     [Fact]

@@ -137,7 +137,7 @@ public sealed class TransactionRouter : ITransactionScriptRunner
     {
         var address = l.LocalEndPoint.Address;
         var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-        return new SipInterface(Encoding.ASCII.GetBytes(l.Transport.ViaToken()), Encoding.ASCII.GetBytes($"{host}:{l.LocalEndPoint.Port}"));
+        return new SipInterface(ViaTransportTokens.Of(l.Transport), Encoding.ASCII.GetBytes($"{host}:{l.LocalEndPoint.Port}"));
     });
 
     private static ReceiveInfo Received(SipReceiveContext origin)
