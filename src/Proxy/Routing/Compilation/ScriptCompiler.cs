@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using NatEdge.Proxy.Core;
 using NatEdge.Proxy.Routing.Binding;
 using NatEdge.Proxy.Routing.Syntax;
 
@@ -13,16 +14,21 @@ namespace NatEdge.Proxy.Routing.Compilation;
 public sealed class ScriptCompiler
 {
     private readonly StatementNode?[] _requestRoutes = new StatementNode?[Binder.RouteTableSize];
-    private readonly MyselfMatcher _myself;
+    private readonly LocalIdentity _myself;
 
-    private ScriptCompiler(BoundScript script)
+    private ScriptCompiler(LocalIdentity myself)
     {
-        _myself = new MyselfMatcher(script.Settings);
+        _myself = myself;
     }
 
-    public static CompiledScript Compile(BoundScript script)
+    /// <summary>Compiles with myself taken from the script's own listen lines (check, tests).</summary>
+    public static CompiledScript Compile(BoundScript script) => Compile(script, LocalIdentity.FromSettings(script.Settings));
+
+    /// <summary>Compiles with <paramref name="myself"/>: a running proxy passes the sockets it bound.</summary>
+    public static CompiledScript Compile(BoundScript script, LocalIdentity myself)
     {
-        var compiler = new ScriptCompiler(script);
+        ArgumentNullException.ThrowIfNull(script);
+        var compiler = new ScriptCompiler(myself);
         var onReply = new StatementNode?[Binder.RouteTableSize];
         var failure = new StatementNode?[Binder.RouteTableSize];
         foreach (var route in script.Routes)
