@@ -88,7 +88,7 @@ public sealed record DbUrl
     public static string Problem(DbUrlError error) => error switch
     {
         DbUrlError.None => "valid",
-        DbUrlError.UnknownScheme => "only mysql:// and sqlite: URLs are supported",
+        DbUrlError.UnknownScheme => "unknown scheme; use mysql://user:pass@host[:port]/db or sqlite:PATH",
         DbUrlError.MissingUser => "no user; use mysql://user:pass@host[:port]/db",
         DbUrlError.MissingHost => "no host",
         DbUrlError.BadHost => "the host is not a name or an address",
