@@ -54,7 +54,7 @@ public sealed class ScriptCompiler
             CompileCondition(conditional.Condition),
             CompileStatement(conditional.Then),
             conditional.Else is null ? null : CompileStatement(conditional.Else)),
-        BoundCall call => new CallNode(call.Function.Bind!(call.Binding)),
+        BoundCall call => new CallNode(call.Function.Bind!(call.Binding with { Myself = _myself })),
         BoundRouteCall routeCall => new RouteCallNode(_requestRoutes, routeCall.Number),
         BoundBreak exit => new BreakNode(exit.IsDrop),
         BoundReturn { Value: 0 } => new ExitNode(),
@@ -67,7 +67,7 @@ public sealed class ScriptCompiler
     {
         BoundNot not => new NotNode(CompileCondition(not.Operand)),
         BoundLogical logical => new LogicalNode(logical.IsAnd, CompileCondition(logical.Left), CompileCondition(logical.Right)),
-        BoundCallCondition call => new CallConditionNode(call.Call.Function.Bind!(call.Call.Binding)),
+        BoundCallCondition call => new CallConditionNode(call.Call.Function.Bind!(call.Call.Binding with { Myself = _myself })),
         BoundComparison comparison => CompileComparison(comparison),
         _ => throw new InvalidOperationException($"bound condition {condition.GetType().Name} has no compilation"),
     };
