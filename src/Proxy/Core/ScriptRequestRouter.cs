@@ -30,7 +30,6 @@ public sealed class ScriptRequestRouter : IRequestRouter
         _replier = replier;
         _log = log;
         _transactions = transactions;
-        transactions?.Attach(script);
     }
 
     public ValueTask RouteAsync(SipMessage request, SipReceiveContext context, CancellationToken cancellationToken)

@@ -9,14 +9,7 @@ public enum SipTransportKind
 
 public static class SipTransportKindExtensions
 {
-    /// <summary>The token used in Via headers (RFC 3261 section 18.2.1) and in listen lines.</summary>
-    public static string ViaToken(this SipTransportKind kind) => kind switch
-    {
-        SipTransportKind.Udp => "UDP",
-        SipTransportKind.Tcp => "TCP",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
+    /// <summary>The token of listen lines and logs: udp, tcp.</summary>
     public static string ListenToken(this SipTransportKind kind) => kind switch
     {
         SipTransportKind.Udp => "udp",

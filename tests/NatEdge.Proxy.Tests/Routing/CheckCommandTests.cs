@@ -45,7 +45,7 @@ public sealed class CheckCommandTests
         var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Fixtures, "01-hello-world.cfg"));
 
         code.ShouldBe(2);
-        output.ShouldContain("01-hello-world.cfg:102:7: error: function 'save' (module registrar) is not implemented yet");
+        output.ShouldContain("01-hello-world.cfg:73:2: error: function 'lookup' (module registrar) is not implemented yet");
         output.ShouldContain("3 error(s), 0 warning(s); the proxy would not start");
     }
 
