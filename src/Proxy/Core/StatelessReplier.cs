@@ -29,17 +29,24 @@ public sealed class StatelessReplier
         SipReceiveContext origin,
         CancellationToken cancellationToken)
     {
+        using var output = new RentedBufferWriter();
+        ResponseFactory.Write(output, request, statusCode, reasonPhrase.Span, extraHeaders.Span);
+        return await SendAsync(output.WrittenMemory, request, origin, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a response already built from <paramref name="request"/> back the way the request came.</summary>
+    public ValueTask<SendOutcome> SendAsync(ReadOnlyMemory<byte> response, SipMessage request, SipReceiveContext origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var sourcePort = SocketAddressExtensions.Port(origin.Remote);
         if (!ResponseTargets.TryGetForReceivedRequest(request, sourcePort, out var target)
             || Destination(request, target, origin, sourcePort) is not { } destination)
         {
             // No usable Via (or a maddr that is a name, which needs DNS): nowhere a response may go.
-            return SendOutcome.Failed;
+            return new ValueTask<SendOutcome>(SendOutcome.Failed);
         }
 
-        using var output = new RentedBufferWriter();
-        ResponseFactory.Write(output, request, statusCode, reasonPhrase.Span, extraHeaders.Span);
-        return await _sender.SendResponseAsync(output.WrittenMemory, origin, destination, cancellationToken).ConfigureAwait(false);
+        return _sender.SendResponseAsync(response, origin, destination, cancellationToken);
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed class UpstreamChannel : ITransactionChannel
             SocketAddressExtensions.SetPort(destination, via.Port >= 0 ? via.Port : Sip.Writing.ResponseTargets.DefaultSipPort);
         }
 
-        return new UpstreamChannel(sender, new SipReceiveContext(origin.Listener, source, origin.Connection), destination);
+        return new UpstreamChannel(sender, new SipReceiveContext(origin.Listener, source, origin.Connection, origin.Loop), destination);
     }
 
     public bool Send(ReadOnlyMemory<byte> message)

@@ -1,8 +1,9 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.RegularExpressions;
+using System.Text;
+using NatEdge.Proxy.Core;
 using NatEdge.Proxy.Routing.Syntax;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Sip.Parsing;
@@ -47,7 +48,7 @@ internal sealed class TextMatchNode(Operand operand, Regex pattern) : SyncCondit
 }
 
 /// <summary>uri == myself, from_uri/to_uri == myself: the URI's host and port are one of ours.</summary>
-internal sealed class UriIsMyselfNode(Operand operand, MyselfMatcher myself, bool negate) : SyncConditionNode
+internal sealed class UriIsMyselfNode(Operand operand, LocalIdentity myself, bool negate) : SyncConditionNode
 {
     /// <summary>RFC 3261 19.1.2: a sips URI without a port means 5061 (a sip URI, 5060).</summary>
     private const int DefaultSipsPort = 5061;
@@ -74,7 +75,7 @@ internal sealed class UriIsMyselfNode(Operand operand, MyselfMatcher myself, boo
 }
 
 /// <summary>src_ip/dst_ip == address[/mask], or == myself.</summary>
-internal sealed class AddressNode(bool source, IPAddress? network, int maskBits, MyselfMatcher? myself, bool negate) : SyncConditionNode
+internal sealed class AddressNode(bool source, IPAddress? network, int maskBits, LocalIdentity? myself, bool negate) : SyncConditionNode
 {
     private readonly byte[] _network = network?.GetAddressBytes() ?? [];
 

@@ -210,6 +210,6 @@ public sealed class TransactionRouterTests : IAsyncDisposable
     private sealed class DatagramReplies(SipSender sender, UdpSipListener listener) : IReplyTransport
     {
         public async ValueTask<bool> SendReplyAsync(ReadOnlyMemory<byte> reply, SipMessage request, ReceiveInfo received)
-            => await sender.SendResponseAsync(reply, new SipReceiveContext(listener, received.Source, null), received.Source, CancellationToken.None) == SendOutcome.Sent;
+            => await sender.SendResponseAsync(reply, new SipReceiveContext(listener, received.Source, null, new ReceiveLoopState()), received.Source, CancellationToken.None) == SendOutcome.Sent;
     }
 }
