@@ -22,6 +22,9 @@ public sealed class RouteContext
 
     public IScriptMessage Message { get; private set; } = null!;
 
+    /// <summary>The parsed SIP message behind <see cref="Message"/>, for modules that need more than the script view.</summary>
+    public Sip.Message.SipMessage? SipMessage => (Message as SipScriptMessage)?.Sip;
+
     public ReceiveInfo Received { get; private set; }
 
     /// <summary>Script flags 0-31 (setflag/resetflag/isflagset); tm carries them into reply and failure routes.</summary>

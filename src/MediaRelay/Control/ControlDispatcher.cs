@@ -1,0 +1,86 @@
+using NatEdge.MediaRelay.Sessions;
+using NatEdge.Shared.Control;
+
+namespace NatEdge.MediaRelay.Control;
+
+/// <summary>
+/// Turns a decoded control request into the session operation and its reply line (spec §1.2, §9).
+/// Every failure is an <c>error</c> reply, counted by reason; nothing here throws to the connection.
+/// </summary>
+internal sealed class ControlDispatcher
+{
+    private readonly SessionTable _sessions;
+    private readonly string _version;
+    private readonly long[] _errors = new long[Enum.GetValues<ControlProtocolError>().Length];
+    private long _requests;
+
+    public ControlDispatcher(SessionTable sessions, string version)
+    {
+        _sessions = sessions;
+        _version = version;
+    }
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public long Errors(ControlProtocolError reason) => Interlocked.Read(ref _errors[(int)reason]);
+
+    public IEnumerable<(ControlProtocolError Reason, long Count)> ErrorCounts()
+    {
+        foreach (var reason in Enum.GetValues<ControlProtocolError>())
+        {
+            if (reason != ControlProtocolError.None) yield return (reason, Errors(reason));
+        }
+    }
+
+    public ControlReply Handle(ControlRequest request)
+    {
+        Interlocked.Increment(ref _requests);
+        ControlProtocolError error;
+        ControlReply reply;
+        try
+        {
+            switch (request.Command)
+            {
+                case ControlCommand.Update:
+                    reply = _sessions.Update(request, out error);
+                    break;
+                case ControlCommand.Remove:
+                    reply = _sessions.Remove(request, out error, out _);
+                    break;
+                case ControlCommand.Summary:
+                    return ControlReply.FromJson(_sessions.SummaryJson(_version), request.Sequence);
+                case ControlCommand.Sessions:
+                    return ControlReply.FromJson(_sessions.SessionsJson(), request.Sequence);
+                default:
+                    error = ControlProtocolError.UnknownCommand;
+                    reply = ControlReply.Error();
+                    break;
+            }
+        }
+#pragma warning disable CA1031 // a bug in one request must not end the connection or the relay
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            RelayLog.Error($"{ControlRequestWriter.CommandToken(request.Command)} for call {request.CallId} failed: {e}");
+            error = ControlProtocolError.InternalError;
+            reply = ControlReply.Error();
+        }
+        if (error != ControlProtocolError.None) Count(error, request.CallId);
+        return reply.WithSequence(request.Sequence);
+    }
+
+    /// <summary>The answer to bytes that did not decode as a request.</summary>
+    public ControlReply Reject(ControlProtocolError error)
+    {
+        Interlocked.Increment(ref _requests);
+        Count(error, null);
+        return ControlReply.Error();
+    }
+
+    private void Count(ControlProtocolError error, string? callId)
+    {
+        Interlocked.Increment(ref _errors[(int)error]);
+        if (error is not ControlProtocolError.PortsExhausted)
+            RelayLog.Warn($"control request answered error: {ControlProtocolErrors.Describe(error)}{(callId is null ? "" : $" (call {callId})")}");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Reflection;
+using NatEdge.MediaRelay.Accounting;
+using NatEdge.MediaRelay.Configuration;
+using NatEdge.MediaRelay.Control;
+using NatEdge.MediaRelay.Monitoring;
+using NatEdge.MediaRelay.Sessions;
+using NatEdge.Shared.Timing;
+
+namespace NatEdge.MediaRelay;
+
+/// <summary>Wires one relay together from validated options and runs it until asked to stop.</summary>
+internal sealed class RelayHost : IAsyncDisposable
+{
+    /// <summary>Timer resolution: media timeouts are counted in seconds.</summary>
+    private static readonly TimeSpan WheelTick = TimeSpan.FromMilliseconds(100);
+
+    private readonly TimerWheel _wheel;
+    private readonly AccountingLog _accounting;
+    private readonly ControlServer _control;
+    private readonly MetricsEndpoint? _metrics;
+
+    public RelayHost(RelayOptions options, TimeProvider time)
+    {
+        Options = options;
+        _wheel = new TimerWheel(time, WheelTick);
+        _wheel.UnhandledCallbackException += e => RelayLog.Error($"timer callback failed: {e}");
+        Context = new RelayContext(options, time, _wheel);
+        _accounting = new AccountingLog(options.AccountingLog);
+        Sessions = new SessionTable(Context, _accounting);
+        Dispatcher = new ControlDispatcher(Sessions, Version);
+        _control = new ControlServer(options.ControlSocket, options.ControlSocketMode, Dispatcher);
+        if (options.Metrics is not null) _metrics = new MetricsEndpoint(options.Metrics, Sessions, Dispatcher, Version);
+    }
+
+    public static string Version { get; } =
+        typeof(RelayHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public RelayOptions Options { get; }
+    public RelayContext Context { get; }
+    public SessionTable Sessions { get; }
+    public ControlDispatcher Dispatcher { get; }
+
+    public void Start()
+    {
+        _control.Start();
+        _metrics?.Start();
+        RelayLog.Info($"natedge-relay {Version} listening on {Options.ControlSocket}; media on {Options.RelayIp} " +
+                      $"ports {Options.PortRangeLow}-{Options.PortRangeHigh} ({Context.Ports.Capacity / 2} streams), advertising {Context.AdvertisedIp}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Sessions.Halt();
+        await _control.DisposeAsync().ConfigureAwait(false);
+        if (_metrics is not null) await _metrics.DisposeAsync().ConfigureAwait(false);
+        Sessions.EndAll();
+        _wheel.Dispose();
+        _accounting.Dispose();
+        RelayLog.Info("natedge-relay stopped");
+    }
+}

@@ -1,0 +1,354 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using NatEdge.MediaRelay.Accounting;
+using NatEdge.Shared.Control;
+
+namespace NatEdge.MediaRelay.Sessions;
+
+/// <summary>
+/// The single owner of session lifetimes: (call id, from tag) → <see cref="MediaSession"/>.
+/// Ownership and locking: one lock guards the table, the sessions, their streams' control state and the
+/// timers' effects. Control connections and timer callbacks take it; the packet path never does (it only
+/// touches the endpoints' counters and addresses).
+/// </summary>
+internal sealed class SessionTable : IDisposable
+{
+    /// <summary>MediaProxy's traffic sampling period for <c>bps_relayed</c> (spec §4.5).</summary>
+    private static readonly TimeSpan TrafficSamplingPeriod = TimeSpan.FromSeconds(15);
+    private const int RecentRepliesPerSession = 8;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string CallId, string Tag), MediaSession> _sessions = [];
+    private readonly Dictionary<MediaSession, List<(string Fingerprint, ControlReply Reply)>> _recentReplies = [];
+    private readonly Dictionary<string, DateTimeOffset> _expired = [];
+    private readonly RelayContext _relay;
+    private readonly AccountingLog _accounting;
+    private readonly DateTimeOffset _startedAt;
+    private long _endedBytes, _endedPackets, _endedDropped, _lastSampleBytes, _bpsRelayed;
+    private long _portExhaustions, _sessionsExpired, _sessionsRemoved;
+    private bool _halting;
+
+    public SessionTable(RelayContext relay, AccountingLog accounting)
+    {
+        _relay = relay;
+        _accounting = accounting;
+        _startedAt = relay.Time.GetUtcNow();
+        _relay.Wheel.Schedule(TrafficSamplingPeriod, static s => ((SessionTable)s!).SampleTraffic(), this);
+    }
+
+    public int Count
+    {
+        get { lock (_gate) return _sessions.Count; }
+    }
+
+    public long PortExhaustions => Interlocked.Read(ref _portExhaustions);
+
+    /// <summary>Handles <c>update</c> (spec §4.1-4.2); the same request twice gets the same reply and allocates once.</summary>
+    public ControlReply Update(ControlRequest request, out ControlProtocolError error)
+    {
+        error = request.CheckMandatoryHeaders();
+        if (error != ControlProtocolError.None) return ControlReply.Error();
+        lock (_gate)
+        {
+            var session = Find(request.CallId!, request.FromTag!, request.ToTag);
+            bool isDownstream, isCallerCSeq;
+            var isNew = session is null;
+            if (session is null)
+            {
+                if (request.Media is null) { error = ControlProtocolError.NoMediaForNewSession; return ControlReply.Error(); }
+                if (_halting) { error = ControlProtocolError.ShuttingDown; return ControlReply.Error(); }
+                session = new MediaSession(_relay, request);
+                isDownstream = request.Type == SdpMessageType.Request;
+                isCallerCSeq = true;
+            }
+            else
+            {
+                isDownstream = (session.FromTag != request.FromTag) ^ (request.Type == SdpMessageType.Request);
+                isCallerCSeq = session.FromTag == request.FromTag;
+            }
+
+            var fingerprint = Fingerprint(request);
+            if (!isNew && _recentReplies.TryGetValue(session, out var recent))
+            {
+                foreach (var (f, cached) in recent) if (f == fingerprint) return cached;
+            }
+
+            var created = new List<MediaStream>();
+            error = session.Update(request, isDownstream, isCallerCSeq, created);
+            if (error == ControlProtocolError.PortsExhausted)
+            {
+                Interlocked.Increment(ref _portExhaustions);
+                RelayLog.Error($"port range {_relay.Options.PortRangeLow}-{_relay.Options.PortRangeHigh} exhausted: " +
+                               $"update for call {request.CallId} refused ({_relay.Ports.InUse} pairs in use, {_relay.Ports.Quarantined} in quarantine)");
+            }
+            if (error != ControlProtocolError.None) return ControlReply.Error();
+
+            if (isNew)
+            {
+                _sessions[(session.CallId, session.FromTag)] = session;
+                _recentReplies[session] = [];
+            }
+            foreach (var stream in session.AllStreams) RunCheck(session, stream);
+
+            if (!session.TryGetReplyPorts(request.CSeq!.Value, isDownstream, isCallerCSeq, out var ports))
+            {
+                error = ControlProtocolError.UnknownSession;
+                return ControlReply.Error();
+            }
+            var reply = ControlReply.Media(ReplyAddress(request), request.Media is null ? [] : ports);
+            var replies = _recentReplies[session];
+            if (replies.Count == RecentRepliesPerSession) replies.RemoveAt(0);
+            replies.Add((fingerprint, reply));
+            if (!session.HasLiveStream) ScheduleEmptySessionExpiry(session);
+            return reply;
+        }
+    }
+
+    /// <summary>Handles <c>remove</c> (spec §9): <c>removed</c> with the statistics recorded, or <c>error</c> for an unknown session.</summary>
+    public ControlReply Remove(ControlRequest request, out ControlProtocolError error, out string? statistics)
+    {
+        statistics = null;
+        error = request.CheckMandatoryHeaders();
+        if (error != ControlProtocolError.None) return ControlReply.Error();
+        lock (_gate)
+        {
+            var session = Find(request.CallId!, request.FromTag!, request.ToTag);
+            if (session is null)
+            {
+                // A session that ended on its own is answered as the dispatcher answers it (spec §2).
+                if (_expired.Remove(request.CallId!)) return ControlReply.Removed();
+                error = ControlProtocolError.UnknownSession;
+                return ControlReply.Error();
+            }
+            session.End();
+            statistics = Account(session, timedOut: false);
+            Forget(session);
+            _sessionsRemoved++;
+            return ControlReply.Removed();
+        }
+    }
+
+    public string SummaryJson(string version)
+    {
+        lock (_gate)
+        {
+            var now = _relay.Time.GetUtcNow();
+            var streamCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            long packets = _endedPackets, dropped = _endedDropped;
+            foreach (var session in _sessions.Values)
+            {
+                foreach (var s in session.LiveStreams()) streamCounts[s.MediaType] = streamCounts.GetValueOrDefault(s.MediaType) + 1;
+                foreach (var s in session.AllStreams)
+                {
+                    packets += Counter(s, e => e.Packets);
+                    dropped += Counter(s, e => e.Dropped);
+                }
+            }
+            return Json(json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("ip", _relay.AdvertisedIp.ToString());
+                json.WriteString("version", version);
+                json.WriteString("status", _halting ? "halting" : "active");
+                json.WriteNumber("uptime", (long)(now - _startedAt).TotalSeconds);
+                json.WriteNumber("session_count", _sessions.Count);
+                json.WriteStartObject("stream_count");
+                foreach (var (type, count) in streamCounts) json.WriteNumber(type, count);
+                json.WriteEndObject();
+                json.WriteNumber("bps_relayed", Interlocked.Read(ref _bpsRelayed));
+                // NatEdge additions.
+                json.WriteNumber("packets_relayed", packets);
+                json.WriteNumber("packets_dropped", dropped);
+                json.WriteNumber("port_pairs_total", _relay.Ports.Capacity);
+                json.WriteNumber("port_pairs_in_use", _relay.Ports.InUse);
+                json.WriteNumber("port_pairs_quarantined", _relay.Ports.Quarantined);
+                json.WriteNumber("port_pairs_unusable", _relay.Ports.Unusable);
+                json.WriteNumber("port_exhaustions", Interlocked.Read(ref _portExhaustions));
+                json.WriteNumber("sessions_removed", _sessionsRemoved);
+                json.WriteNumber("sessions_expired", _sessionsExpired);
+                json.WriteEndObject();
+            });
+        }
+    }
+
+    public string SessionsJson()
+    {
+        lock (_gate)
+        {
+            var now = _relay.Time.GetUtcNow();
+            return Json(json =>
+            {
+                json.WriteStartArray();
+                foreach (var session in _sessions.Values) SessionStatistics.Write(json, session, _relay, now);
+                json.WriteEndArray();
+            });
+        }
+    }
+
+    /// <summary>Stops taking new sessions (shutdown in progress).</summary>
+    public void Halt()
+    {
+        lock (_gate) _halting = true;
+    }
+
+    /// <summary>Ends every session, recording their statistics (SIGTERM).</summary>
+    public void EndAll()
+    {
+        lock (_gate)
+        {
+            _halting = true;
+            foreach (var session in _sessions.Values.Distinct().ToList())
+            {
+                session.End();
+                Account(session, timedOut: false);
+                Forget(session);
+            }
+        }
+    }
+
+    private MediaSession? Find(string callId, string fromTag, string? toTag)
+    {
+        if (_sessions.TryGetValue((callId, fromTag), out var session)) return session;
+        if (toTag is not null && _sessions.TryGetValue((callId, toTag), out session)) return session;
+        return null;
+    }
+
+    private string ReplyAddress(ControlRequest request)
+    {
+        // As MediaProxy's relay does: an advertised address wins; otherwise a first stream on hold (0.0.0.0) keeps it.
+        if (_relay.Options.AdvertisedIp is { } advertised) return advertised.ToString();
+        if (request.Media is [{ IsHoldAddress: true }, ..]) return MediaStreamDescription.HoldAddress;
+        return _relay.AdvertisedIp.ToString();
+    }
+
+    private static string Fingerprint(ControlRequest r) =>
+        string.Join('\n', r.Type, r.FromTag, r.ToTag, r.CSeq, r.Media is null ? "-" : MediaHeaderCodec.Format(r.Media));
+
+    private void RunCheck(MediaSession session, MediaStream stream)
+    {
+        if (!stream.IsAlive) return;
+        stream.Check?.Cancel();
+        stream.Check = null;
+        var now = _relay.Time.GetUtcNow();
+        var status = stream.Evaluate(now, out var next);
+        if (status is { } ended)
+        {
+            RelayLog.Info($"call {session.CallId}: {stream.MediaType} stream ended ({StreamStatuses.ToText(ended)})");
+            stream.Cleanup(ended);
+            if (!session.HasLiveStream && _sessions.ContainsKey((session.CallId, session.FromTag))) ExpireSession(session);
+            return;
+        }
+        if (next == DateTimeOffset.MaxValue) return;
+        stream.Check = _relay.Wheel.Schedule(next - now, static state =>
+        {
+            var (table, s, st) = ((SessionTable, MediaSession, MediaStream))state!;
+            lock (table._gate) table.RunCheck(s, st);
+        }, (this, session, stream));
+    }
+
+    /// <summary>
+    /// A session left without a live stream (every stream rejected or disabled) waits one stream_timeout for a
+    /// re-INVITE or a remove, then expires, so a call whose BYE never comes does not stay forever.
+    /// </summary>
+    private void ScheduleEmptySessionExpiry(MediaSession session)
+    {
+        _relay.Wheel.Schedule(_relay.Options.StreamTimeout, static state =>
+        {
+            var (table, s) = ((SessionTable, MediaSession))state!;
+            lock (table._gate)
+            {
+                if (!s.HasLiveStream && table._sessions.TryGetValue((s.CallId, s.FromTag), out var current) && current == s)
+                    table.ExpireSession(s);
+            }
+        }, (this, session));
+    }
+
+    private void ExpireSession(MediaSession session)
+    {
+        session.End();
+        Account(session, timedOut: true);
+        Forget(session);
+        _sessionsExpired++;
+        var now = _relay.Time.GetUtcNow();
+        _expired[session.CallId] = now;
+        if (_expired.Count > 1024)
+        {
+            foreach (var (callId, at) in _expired.ToList())
+            {
+                if (now - at > _relay.Options.ExpiredSessionMemory) _expired.Remove(callId);
+            }
+        }
+        RelayLog.Info($"call {session.CallId}: session expired, no stream left");
+    }
+
+    private void Forget(MediaSession session)
+    {
+        _sessions.Remove((session.CallId, session.FromTag));
+        _recentReplies.Remove(session);
+        foreach (var s in session.AllStreams)
+        {
+            _endedBytes += Counter(s, e => e.Bytes);
+            _endedPackets += Counter(s, e => e.Packets);
+            _endedDropped += Counter(s, e => e.Dropped);
+        }
+    }
+
+    private string Account(MediaSession session, bool timedOut)
+    {
+        var now = _relay.Time.GetUtcNow();
+        var statistics = Json(json => SessionStatistics.Write(json, session, _relay, now));
+        var line = Json(json => SessionStatistics.Write(json, session, _relay, now, extra =>
+        {
+            // What the dispatcher adds before accounting (spec §2).
+            if (session.DialogId is null) extra.WriteNull("dialog_id");
+            else extra.WriteString("dialog_id", session.DialogId);
+            extra.WriteBoolean("timed_out", timedOut);
+            extra.WriteBoolean("all_streams_ice", false);
+        }));
+        _accounting.Write(line);
+        return statistics;
+    }
+
+    private void SampleTraffic()
+    {
+        lock (_gate)
+        {
+            var total = _endedBytes;
+            foreach (var session in _sessions.Values)
+            {
+                foreach (var s in session.AllStreams) total += Counter(s, e => e.Bytes);
+            }
+            Interlocked.Exchange(ref _bpsRelayed, (long)((total - _lastSampleBytes) * 8 / TrafficSamplingPeriod.TotalSeconds));
+            _lastSampleBytes = total;
+        }
+        try
+        {
+            _relay.Wheel.Schedule(TrafficSamplingPeriod, static s => ((SessionTable)s!).SampleTraffic(), this);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The relay is stopping.
+        }
+    }
+
+    private static long Counter(MediaStream stream, Func<Forwarding.RelayEndpoint, long> counter)
+    {
+        long sum = 0;
+        foreach (var side in (ReadOnlySpan<StreamSide?>)[stream.Caller, stream.Callee])
+        {
+            if (side is null) continue;
+            sum += counter(side.Rtp) + counter(side.Rtcp);
+        }
+        return sum;
+    }
+
+    private static string Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer)) write(json);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public void Dispose() => EndAll();
+}

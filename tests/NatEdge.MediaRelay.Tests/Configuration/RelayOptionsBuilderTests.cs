@@ -1,0 +1,111 @@
+using System.Net;
+using NatEdge.MediaRelay.Configuration;
+
+namespace NatEdge.MediaRelay.Tests.Configuration;
+
+public class RelayOptionsBuilderTests
+{
+    private static string WriteFile(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"relay-{Guid.NewGuid():N}.ini");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Defaults_follow_mediaproxy()
+    {
+        var options = RelayOptionsBuilder.Build([], []);
+        options.PortRangeLow.ShouldBe(40000);
+        options.PortRangeHigh.ShouldBe(60000);
+        options.PortPairCount.ShouldBe(10000);
+        options.StreamTimeout.ShouldBe(TimeSpan.FromSeconds(90));
+        options.InactivityTimeout.ShouldBe(TimeSpan.FromSeconds(180));
+        options.OnHoldTimeout.ShouldBe(TimeSpan.FromSeconds(7200));
+        options.ControlSocket.ShouldBe("/run/natedge/relay.sock");
+        options.ControlSocketMode.ShouldBe((UnixFileMode)Convert.ToInt32("660", 8));
+    }
+
+    [Fact]
+    public void The_shipped_relay_ini_is_valid()
+    {
+        var path = Path.Combine(RepositoryRoot(), "config", "relay.ini");
+        var diagnostics = new List<ConfigDiagnostic>();
+        var options = RelayOptionsBuilder.Build(RelayConfigFile.Read(path, diagnostics), diagnostics);
+        diagnostics.ShouldBeEmpty();
+        options.PortRangeLow.ShouldBe(40000);
+        options.ControlSocket.ShouldBe("/run/natedge/relay.sock");
+    }
+
+    [Theory]
+    [InlineData("40000-60000", 10000)]   // MediaProxy's default range: 10,000 pairs, about 5,000 streams (spec §4.3)
+    [InlineData("40000-49999", 5000)]    // the bench's range
+    [InlineData("20000-20032", 16)]      // eight streams
+    public void The_last_port_of_the_range_is_included(string range, int pairs)
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        var options = RelayOptionsBuilder.Build([new RawSetting("port_range", range, "--port-range")], diagnostics);
+        diagnostics.ShouldBeEmpty();
+        options.PortPairCount.ShouldBe(pairs);
+        new NatEdge.MediaRelay.Ports.PortAllocator(options.PortRangeLow, options.PortRangeHigh, TimeSpan.Zero, TimeProvider.System).Capacity.ShouldBe(pairs);
+    }
+
+    [Fact]
+    public void Flags_override_the_file()
+    {
+        var path = WriteFile("[relay]\nport_range = 30000-30100\nrelay_ip = 127.0.0.1\n");
+        var diagnostics = new List<ConfigDiagnostic>();
+        var settings = RelayConfigFile.Read(path, diagnostics);
+        settings.Add(new RawSetting("port_range", "20000-20032", "--port-range"));
+        var options = RelayOptionsBuilder.Build(settings, diagnostics);
+        diagnostics.ShouldBeEmpty();
+        options.PortRangeLow.ShouldBe(20000);
+        options.PortRangeHigh.ShouldBe(20032);
+        options.RelayIp.ShouldBe(IPAddress.Loopback);
+    }
+
+    [Fact]
+    public void Every_bad_line_is_reported_with_its_place()
+    {
+        var path = WriteFile(
+            "[relay]\n" +
+            "port_range = 40001-60000\n" +      // line 2: odd
+            "stream_timeout = soon\n" +         // line 3
+            "relay_ip = 10.0.0\n" +             // line 4
+            "colour = blue\n" +                 // line 5: unknown
+            "no equals sign\n" +                // line 6
+            "[dispatcher]\n");                  // line 7: unknown section
+        var diagnostics = new List<ConfigDiagnostic>();
+        RelayOptionsBuilder.Build(RelayConfigFile.Read(path, diagnostics), diagnostics);
+        diagnostics.Select(d => d.Source).ShouldBe(
+            [$"{path}:6", $"{path}:7", $"{path}:2", $"{path}:3", $"{path}:4", $"{path}:5"], ignoreOrder: true);
+        diagnostics.Single(d => d.Source.EndsWith(":2", StringComparison.Ordinal)).Message.ShouldContain("even port");
+        diagnostics.Single(d => d.Source.EndsWith(":5", StringComparison.Ordinal)).Message.ShouldContain("unknown setting");
+    }
+
+    [Theory]
+    [InlineData("port_range", "60000-40000")]
+    [InlineData("port_range", "1000-2000")]
+    [InlineData("port_range", "40000-40002")]
+    [InlineData("port_range", "40000-65536")]
+    [InlineData("port_range", "forty")]
+    [InlineData("advertised_ip", "0.0.0.0")]
+    [InlineData("metrics", "127.0.0.1")]
+    [InlineData("control_socket_mode", "0999")]
+    [InlineData("routable_private_ranges", "10.0.0.0/40")]
+    [InlineData("on_hold_timeout", "0")]
+    public void Bad_values_are_refused(string name, string value)
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        RelayOptionsBuilder.Build([new RawSetting(name, value, "--" + name)], diagnostics);
+        diagnostics.Count.ShouldBe(1);
+        diagnostics[0].Source.ShouldBe("--" + name);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NatEdge.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("NatEdge.sln not found above the test output");
+    }
+}
