@@ -13,7 +13,7 @@ public sealed class SipStatelessReplySink(IReplyTransport transport) : IScriptRe
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
-    public ValueTask<bool> SendStatelessReplyAsync(RouteContext context, int statusCode, ReadOnlyMemory<byte> reason)
+    public ValueTask<bool> SendStatelessReplyAsync(RouteContext context, int statusCode, ReadOnlyMemory<byte> reason, ReadOnlyMemory<byte> extraHeaders = default)
     {
         if (context.Message is not SipScriptMessage message)
         {
@@ -21,7 +21,7 @@ public sealed class SipStatelessReplySink(IReplyTransport transport) : IScriptRe
         }
 
         _buffer.ResetWrittenCount();
-        ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span);
+        ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span, extraHeaders.Span);
         return transport.SendReplyAsync(_buffer.WrittenMemory, message.Sip, context.Received);
     }
 }
