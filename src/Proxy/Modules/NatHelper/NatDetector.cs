@@ -2,7 +2,6 @@ using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Sip.Parsing;
 using NatEdge.Proxy.Sip.Writing;
-using NatEdge.Shared.Sdp;
 
 namespace NatEdge.Proxy.Modules.NatHelper;
 
@@ -86,28 +85,42 @@ public static class NatDetector
         DiffersFromSource,
     }
 
+    /// <summary>
+    /// Walks every c= line of the body itself (IPv6 included: the media index only takes what the relay can serve),
+    /// "c=IN IP4 192.168.1.10" giving its third token.
+    /// </summary>
     private static bool SdpHas(SipMessage message, ReadOnlySpan<byte> source, SdpTest test)
     {
         ReadOnlySpan<byte> body = message[message.Body];
-        if (body.IsEmpty || SdpIndex.TryParse(body, out var index) != SdpParseError.None || index is null)
+        while (!body.IsEmpty)
         {
-            return false;
-        }
-
-        if (Holds(index.SessionConnectionAddress.Slice(body), source, test))
-        {
-            return true;
-        }
-
-        foreach (var media in index.Media)
-        {
-            if (Holds(media.ConnectionAddress.Slice(body), source, test))
+            int newline = body.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> line = newline >= 0 ? body[..newline] : body;
+            body = newline >= 0 ? body[(newline + 1)..] : default;
+            if (line.Length > 2 && line[0] == 'c' && line[1] == '=' && Holds(ThirdToken(line.TrimEnd((byte)'\r')[2..]), source, test))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static ReadOnlySpan<byte> ThirdToken(ReadOnlySpan<byte> value)
+    {
+        for (int token = 0; token < 2; token++)
+        {
+            int space = value.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return default;
+            }
+
+            value = value[(space + 1)..].TrimStart((byte)' ');
+        }
+
+        int end = value.IndexOfAny((byte)' ', (byte)'/');
+        return end >= 0 ? value[..end] : value;
     }
 
     private static bool Holds(ReadOnlySpan<byte> address, ReadOnlySpan<byte> source, SdpTest test) =>
@@ -124,6 +137,8 @@ public static class NatDetector
                 return false;
             }
 
+            destinationPort = destinationPort > 0 ? destinationPort : UriHostPort.DefaultPort(destination);
+            targetPort = targetPort > 0 ? targetPort : UriHostPort.DefaultPort(message[message.RequestUri]);
             return destinationPort != targetPort || !System.Text.Ascii.EqualsIgnoreCase(destinationHost, targetHost);
         }
 
