@@ -130,16 +130,16 @@ public static class NatDetector
     {
         if (message.IsRequest)
         {
+            ReadOnlySpan<byte> requestUri = message[message.RequestUri];
             if (destination.IsEmpty
-                || !UriHostPort.TryParse(destination, out var destinationHost, out int destinationPort)
-                || !UriHostPort.TryParse(message[message.RequestUri], out var targetHost, out int targetPort))
+                || !SipUriParser.TryParse(destination, new TextRange(0, destination.Length), out var target)
+                || !SipUriParser.TryParse(requestUri, new TextRange(0, requestUri.Length), out var original))
             {
                 return false;
             }
 
-            destinationPort = destinationPort > 0 ? destinationPort : UriHostPort.DefaultPort(destination);
-            targetPort = targetPort > 0 ? targetPort : UriHostPort.DefaultPort(message[message.RequestUri]);
-            return destinationPort != targetPort || !System.Text.Ascii.EqualsIgnoreCase(destinationHost, targetHost);
+            return PortOrDefault(target.Port, target.Scheme) != PortOrDefault(original.Port, original.Scheme)
+                || !System.Text.Ascii.EqualsIgnoreCase(target.Host.Of(destination), original.Host.Of(requestUri));
         }
 
         return SecondViaDiffers(message);

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using NatEdge.Proxy.Modules.Registrar;
-using NatEdge.Proxy.Routing.Compilation;
+using NatEdge.Proxy.Sip.Message;
+using NatEdge.Proxy.Sip.Parsing;
+using NatEdge.Proxy.Sip.Writing;
 using NatEdge.Proxy.Storage.Repositories;
 
 namespace NatEdge.Proxy.Modules.NatHelper;
@@ -31,18 +33,19 @@ public readonly record struct NatPingTarget(IPEndPoint Destination, string? Sock
         }
 
         var bytes = Encoding.UTF8.GetBytes(uri);
-        if (!UriHostPort.TryParse(bytes, out var host, out int port))
+        if (!SipUriParser.TryParse(bytes, new TextRange(0, bytes.Length), out var parsed) || !parsed.IsSipOrSips)
         {
             return false;
         }
 
         Span<byte> address = stackalloc byte[16];
-        if (!PrivateAddress.TryParse(host, address, out int length))
+        if (!PrivateAddress.TryParse(parsed.Host.Of(bytes), address, out int length))
         {
             return false;
         }
 
-        target = new NatPingTarget(new IPEndPoint(new IPAddress(address[..length]), port > 0 ? port : UriHostPort.DefaultPort(bytes)), binding.Socket, binding.Contact);
+        int port = parsed.Port > 0 ? parsed.Port : ResponseTargets.DefaultSipPort;
+        target = new NatPingTarget(new IPEndPoint(new IPAddress(address[..length]), port), binding.Socket, binding.Contact);
         return true;
     }
 
