@@ -76,8 +76,8 @@ internal static class RrModule
 
     private static ScriptAction BindLooseRoute(FunctionBinding binding)
     {
-        var myself = new MyselfMatcher(binding.Script);
-        LocalUriTest isLocal = myself.Matches;
+        var myself = binding.Myself;
+        LocalUriTest isLocal = (host, port) => myself.Matches(host, port);
         return context =>
         {
             if (context.Message is not SipScriptMessage message)
