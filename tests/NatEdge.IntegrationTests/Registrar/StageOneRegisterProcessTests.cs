@@ -26,5 +26,6 @@ public sealed class StageOneRegisterProcessTests
         var result = await RegistrarProxy.RegisterAsync(proxy, "register_auth_uac.xml", calls: 2, authUser: "1000", password: "secret1000");
 
         result.ExitCode.ShouldNotBe(0, "every REGISTER must be challenged once; a proxy without auth answers 200 at once");
+        result.Errors.ShouldContain("unexpected message", Case.Insensitive, $"the 200 that came instead of the 401 fails the call: {result}");
     }
 }
