@@ -1,4 +1,5 @@
 using System.Net;
+using NatEdge.Proxy.Modules;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Transport;
@@ -17,12 +18,15 @@ public sealed class ScriptRequestRouter : IRequestRouter
     private readonly CompiledScript _script;
     private readonly StatelessReplier _replier;
     private readonly IScriptLog _log;
+    private readonly ModuleServices _services;
 
-    public ScriptRequestRouter(CompiledScript script, StatelessReplier replier, IScriptLog log)
+    /// <param name="services">The module state every worker shares (location store, nonces, tables).</param>
+    public ScriptRequestRouter(CompiledScript script, StatelessReplier replier, IScriptLog log, ModuleServices? services = null)
     {
         _script = script;
         _replier = replier;
         _log = log;
+        _services = services ?? ModuleServices.None;
     }
 
     public ValueTask RouteAsync(SipMessage request, SipReceiveContext context, CancellationToken cancellationToken)
@@ -40,6 +44,7 @@ public sealed class ScriptRequestRouter : IRequestRouter
     {
         var transport = new LoopReplyTransport(_replier);
         var worker = new LoopWorker(new ScriptWorker(_script, transport, _log), transport);
+        worker.Worker.Context.Services = _services;
         state.HandlerState = worker;
         return worker;
     }

@@ -46,7 +46,7 @@ public sealed class SipRequestPipeline : ISipMessageHandler
     /// The pipeline of a running proxy: the script is compiled once the sockets are bound, so
     /// "myself" is every bound listener (OS-chosen ports included) plus the script's aliases.
     /// </summary>
-    public static SipRequestPipeline Create(ProxyRunSettings settings, BoundScript script, ProxyTransports transports, ILoggerFactory loggers)
+    public static SipRequestPipeline Create(ProxyRunSettings settings, BoundScript script, ProxyTransports transports, ILoggerFactory loggers, Modules.ModuleServices? services = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(transports);
@@ -55,7 +55,7 @@ public sealed class SipRequestPipeline : ISipMessageHandler
         var compiled = ScriptCompiler.Compile(script, myself);
         return new SipRequestPipeline(
             replier,
-            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog()),
+            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog(), services),
             settings.Limits,
             loggers.CreateLogger("NatEdge.Proxy.Core"));
     }

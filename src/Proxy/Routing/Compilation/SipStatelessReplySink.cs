@@ -21,33 +21,21 @@ public sealed class SipStatelessReplySink(IReplyTransport transport) : IScriptRe
         }
 
         _buffer.ResetWrittenCount();
-        ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span, CombineHeaders(context.ReplyHeaders, extraHeaders.Span));
+        var queued = context.ReplyHeaders;
+        if (extraHeaders.IsEmpty)
+        {
+            ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span, queued);
+        }
+        else
+        {
+            // The function's own lines (Contact list, challenge) go after the ones append_to_reply queued.
+            var lines = ArrayPool<byte>.Shared.Rent(queued.Length + extraHeaders.Length);
+            queued.CopyTo(lines);
+            extraHeaders.Span.CopyTo(lines.AsSpan(queued.Length));
+            ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span, lines.AsSpan(0, queued.Length + extraHeaders.Length));
+            ArrayPool<byte>.Shared.Return(lines);
+        }
+
         return transport.SendReplyAsync(_buffer.WrittenMemory, message.Sip, context.Received);
-    }
-
-    /// <summary>append_to_reply lines first, then the caller's own (a registrar's Contact list, a challenge).</summary>
-    private byte[] _combined = [];
-
-    private ReadOnlySpan<byte> CombineHeaders(ReadOnlySpan<byte> queued, ReadOnlySpan<byte> extra)
-    {
-        if (queued.IsEmpty)
-        {
-            return extra;
-        }
-
-        if (extra.IsEmpty)
-        {
-            return queued;
-        }
-
-        int length = queued.Length + extra.Length;
-        if (_combined.Length < length)
-        {
-            _combined = new byte[Math.Max(length, 2 * _combined.Length)];
-        }
-
-        queued.CopyTo(_combined);
-        extra.CopyTo(_combined.AsSpan(queued.Length));
-        return _combined.AsSpan(0, length);
     }
 }
