@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NatEdge.Proxy.Hosting;
+using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Routing.Binding;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip;
@@ -19,6 +20,9 @@ namespace NatEdge.Proxy.Core;
 /// </summary>
 public sealed class SipRequestPipeline : ISipMessageHandler
 {
+    /// <summary>Held so the keepalive timers live as long as the pipeline that serves the phones.</summary>
+    private Modules.NatHelper.NatPinger? _natKeepalive;
+
     private static readonly byte[] MessageTooLarge = "Message Too Large"u8.ToArray();
 
     private readonly StatelessReplier _replier;
@@ -53,11 +57,38 @@ public sealed class SipRequestPipeline : ISipMessageHandler
         var replier = new StatelessReplier(transports.Sender);
         var myself = new LocalIdentity(transports.All.Select(l => l.LocalEndPoint), settings.Aliases);
         var compiled = ScriptCompiler.Compile(script, myself);
-        return new SipRequestPipeline(
+        var transactions = compiled.Modules.TryGetValue("tm", out var tm)
+            ? new TransactionLayer(TmSettings.ToTimers(tm), transports, TimeProvider.System)
+            : null;
+        var pipeline = new SipRequestPipeline(
             replier,
-            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog(), services),
+            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog(), services, transactions),
             settings.Limits,
-            loggers.CreateLogger("NatEdge.Proxy.Core"));
+            loggers.CreateLogger("NatEdge.Proxy.Core"),
+            transactions);
+        pipeline._natKeepalive = StartNatKeepalive(compiled, services, transports);
+        return pipeline;
+    }
+
+    /// <summary>
+    /// NAT keepalives for the registered phones (nathelper or mediaproxy natping_interval) over the
+    /// location store. They run for the life of the process on a wheel of their own with a 100 ms tick,
+    /// which is plenty for a period counted in seconds.
+    /// </summary>
+    private static Modules.NatHelper.NatPinger? StartNatKeepalive(CompiledScript compiled, Modules.ModuleServices? services, ProxyTransports transports)
+    {
+        var options = Modules.NatHelper.NatPingOptions.From(
+            compiled.Modules.GetValueOrDefault("nathelper"),
+            compiled.Modules.GetValueOrDefault("mediaproxy"));
+        if (!options.Enabled || services?.Location is not { } location || transports.Udp.Count == 0)
+        {
+            return null;
+        }
+
+        var wheel = new NatEdge.Shared.Timing.TimerWheel(services.Time, TimeSpan.FromMilliseconds(100));
+        var pinger = new Modules.NatHelper.NatPinger(location, new Modules.NatHelper.UdpNatPingSender(transports.Udp), wheel, options);
+        pinger.Start();
+        return pinger;
     }
 
     public ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken)

@@ -194,12 +194,13 @@ public static class SipGrammar
         return true;
     }
 
-    private static bool Has(byte b, CharClass mask) => ((CharClass)Classes[b] & mask) != 0;
+    private static bool Has(byte b, CharClass mask) => ((CharClass)s_classes[b] & mask) != 0;
 
-    // CharClass flags of every octet, generated from the ABNF sets above: letters and digits are in
-    // token, unreserved, word, hostname and scheme; the punctuation of each set is listed in the
-    // CharClass comments. Kept as constant data so a lookup is one load without a bounds check.
-    private static ReadOnlySpan<ushort> Classes =>
+    // CharClass flags of every octet, from the ABNF sets above: letters and digits are in token,
+    // unreserved, word, hostname and scheme; the punctuation of each set is listed in the CharClass
+    // comments. SipGrammarTests checks every octet against the RFC's definitions. An array rather
+    // than a span over constant data: a ushort span property allocates in unoptimized code.
+    private static readonly ushort[] s_classes =
     [
         0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
         0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000, 0x000,
