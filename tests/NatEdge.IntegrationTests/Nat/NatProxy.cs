@@ -40,6 +40,9 @@ internal sealed class NatProxy : IAsyncDisposable
         loadmodule "/usr/local/lib/ser/modules/registrar.so"
         loadmodule "/usr/local/lib/ser/modules/nathelper.so"
         loadmodule "/usr/local/lib/ser/modules/textops.so"
+        loadmodule "/usr/local/lib/ser/modules/domain.so"
+        loadmodule "/usr/local/lib/ser/modules/mediaproxy.so"
+        modparam("mediaproxy", "natping_interval", 0)
         modparam("usrloc", "db_mode", 0)
         modparam("registrar", "nat_flag", 6)
         modparam("nathelper", "natping_interval", {{natpingInterval}})
@@ -60,6 +63,12 @@ internal sealed class NatProxy : IAsyncDisposable
                 };
                 break;
             };
+            record_route();
+            t_on_reply("1");
+            if (loose_route()) {
+                t_relay();
+                break;
+            };
             if (method=="INVITE" && nat_uac_test("19")) {
                 force_rport();
                 fix_nated_contact();
@@ -69,6 +78,11 @@ internal sealed class NatProxy : IAsyncDisposable
                 break;
             };
             t_relay();
+        }
+        onreply_route[1] {
+            if (client_nat_test("1")) {
+                fix_nated_contact();
+            };
         }
         """);
 
@@ -128,6 +142,55 @@ internal sealed class LabPhone : IDisposable
     public string Register(int expires = 300) => Request("REGISTER", $"sip:{NatLab.ProxyHost}", $"sip:{User}@{NatLab.ProxyHost}", $"Expires: {expires}\r\n");
 
     public string Invite(string callee) => Request("INVITE", $"sip:{callee}@{NatLab.ProxyHost}", $"sip:{callee}@{NatLab.ProxyHost}", "");
+
+    /// <summary>A UAS answer to <paramref name="request"/>: its Vias, Record-Routes, From, Call-ID and CSeq, a To tag, and this phone's private Contact.</summary>
+    public string Answer(string request, string status)
+    {
+        var lines = request.Split("\r\n");
+        var answer = new StringBuilder($"SIP/2.0 {status}\r\n");
+        foreach (var line in lines.Skip(1).TakeWhile(l => l.Length > 0))
+        {
+            if (line.StartsWith("Via:", StringComparison.OrdinalIgnoreCase)
+                || line.StartsWith("Record-Route:", StringComparison.OrdinalIgnoreCase)
+                || line.StartsWith("From:", StringComparison.OrdinalIgnoreCase)
+                || line.StartsWith("Call-ID:", StringComparison.OrdinalIgnoreCase)
+                || line.StartsWith("CSeq:", StringComparison.OrdinalIgnoreCase))
+            {
+                answer.Append(line).Append("\r\n");
+            }
+            else if (line.StartsWith("To:", StringComparison.OrdinalIgnoreCase))
+            {
+                answer.Append(line).Append($";tag=t{User}\r\n");
+            }
+        }
+
+        answer.Append($"Contact: <sip:{User}@{HostPort}>\r\nContent-Length: 0\r\n\r\n");
+        return answer.ToString();
+    }
+
+    /// <summary>An in-dialog request to the remote target of a 2xx, routed over its Record-Route set (reversed, RFC 3261 12.1.2).</summary>
+    public string InDialog(string method, string answer, int cseq)
+    {
+        var lines = answer.Split("\r\n");
+        string Header(string name) => lines.First(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))[(name.Length + 1)..].Trim();
+        var contact = Header("Contact");
+        var target = contact[(contact.IndexOf('<', StringComparison.Ordinal) + 1)..contact.IndexOf('>', StringComparison.Ordinal)];
+        var routes = lines.Where(l => l.StartsWith("Record-Route:", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(l => l["Record-Route:".Length..].Split(','))
+            .Select(r => r.Trim())
+            .Reverse()
+            .ToList();
+        var route = routes.Count == 0 ? "" : $"Route: {string.Join(", ", routes)}\r\n";
+        return $"{method} {target} SIP/2.0\r\n" +
+            $"Via: SIP/2.0/UDP {HostPort};branch=z9hG4bK-{User}-{method}-{cseq}\r\n" +
+            "Max-Forwards: 70\r\n" +
+            $"From: {Header("From")}\r\n" +
+            $"To: {Header("To")}\r\n" +
+            $"Call-ID: {Header("Call-ID")}\r\n" +
+            $"CSeq: {cseq} {method}\r\n" +
+            route +
+            "Content-Length: 0\r\n\r\n";
+    }
 
     public async Task SendAsync(string message) =>
         await _socket.SendToAsync(Encoding.ASCII.GetBytes(message), SocketFlags.None, NatProxy.EndPoint);

@@ -42,6 +42,19 @@ public sealed class NatTraversalProcessTests : IClassFixture<NatLab>
         // fix_nated_contact() on the caller's INVITE: the callee sees the caller's public mapping.
         invite.ShouldContain($"Contact: <sip:1000@{NatLab.RouterWan(1)}:");
         invite.ShouldNotContain($"Contact: <sip:1000@{NatLab.Phone(1)}");
+
+        // The callee answers with its private Contact; onreply_route's fix_nated_contact() gives the caller the public one.
+        await callee.SendAsync(callee.Answer(invite, "200 OK"));
+        var ok = await caller.ReceiveSipAsync(Answer, IsFinal);
+        ok.ShouldNotBeNull(proxy.Process.Output).ShouldStartWith("SIP/2.0 200 OK\r\n");
+        ok.ShouldContain($"Contact: <sip:2000@{NatLab.RouterWan(2)}:");
+
+        // In-dialog: the caller's BYE follows the Record-Route through the proxy to the callee's public mapping.
+        await caller.SendAsync(caller.InDialog("BYE", ok, 2));
+        var bye = await callee.ReceiveSipAsync(Answer, m => m.StartsWith("BYE ", StringComparison.Ordinal));
+        bye.ShouldNotBeNull(proxy.Process.Output).ShouldStartWith($"BYE sip:2000@{NatLab.RouterWan(2)}:");
+        await callee.SendAsync(callee.Answer(bye, "200 OK"));
+        (await caller.ReceiveSipAsync(Answer, IsFinal)).ShouldNotBeNull(proxy.Process.Output).ShouldStartWith("SIP/2.0 200 OK\r\n");
     }
 
     [Fact]
