@@ -84,6 +84,6 @@ public sealed class CheckCommandTests
     public void The_command_line_routes_check_to_the_command()
     {
         Program.Main(["check", Path.Combine(RepositoryPaths.Root, "config", "natedge.cfg")]).ShouldBe(0);
-        Program.Main(["check", Path.Combine(RepositoryPaths.Fixtures, "01-hello-world.cfg")]).ShouldBe(2);
+        Program.Main(["check", Path.Combine(RepositoryPaths.Fixtures, "03-nat-mediaproxy.cfg")]).ShouldBe(2);
     }
 }
