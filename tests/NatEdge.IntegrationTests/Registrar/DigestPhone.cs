@@ -38,6 +38,9 @@ internal sealed partial class DigestPhone(ProxyProcess proxy, string user, strin
         return $"Authorization: Digest username=\"{user}\", realm=\"{RegistrarProxy.Domain}\", nonce=\"{nonce}\", uri=\"{DigestUri}\", response=\"{response}\", algorithm={algorithm}\r\n";
     }
 
+    /// <summary>The next datagram the phone receives (a request the proxy relayed to it).</summary>
+    public async Task<string> ReceiveAsync() => (await RawSipClient.ReceiveUdpAsync(_socket, TimeSpan.FromSeconds(10))).Text;
+
     public void Dispose() => _socket.Dispose();
 
     private string Request(int cseq, string authorization) =>
