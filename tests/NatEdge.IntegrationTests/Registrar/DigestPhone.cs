@@ -28,14 +28,22 @@ internal sealed partial class DigestPhone(ProxyProcess proxy, string user, strin
     public static IReadOnlyList<string> Challenges(string reply) =>
         ChallengeLine().Matches(reply).Select(m => m.Groups["value"].Value.TrimEnd('\r')).ToList();
 
-    /// <summary>The Authorization line answering <paramref name="challenge"/> (no qop).</summary>
-    public string Answer(string challenge, string algorithm = "MD5")
+    /// <summary>The Proxy-Authenticate values of a reply, in order.</summary>
+    public static IReadOnlyList<string> ProxyChallenges(string reply) =>
+        ProxyChallengeLine().Matches(reply).Select(m => m.Groups["value"].Value.TrimEnd('\r')).ToList();
+
+    /// <summary>The Authorization line answering a REGISTER's <paramref name="challenge"/> (no qop).</summary>
+    public string Answer(string challenge, string algorithm = "MD5") =>
+        Credentials("Authorization", "REGISTER", DigestUri, user, password, challenge, algorithm);
+
+    /// <summary>A credentials header line (RFC 2617 section 3.2.2, without qop) for one request.</summary>
+    public static string Credentials(string header, string method, string uri, string user, string password, string challenge, string algorithm = "MD5")
     {
         var nonce = NonceParam().Match(challenge).Groups["nonce"].Value;
         var ha1 = Hash(algorithm, $"{user}:{RegistrarProxy.Domain}:{password}");
-        var ha2 = Hash(algorithm, $"REGISTER:{DigestUri}");
+        var ha2 = Hash(algorithm, $"{method}:{uri}");
         var response = Hash(algorithm, $"{ha1}:{nonce}:{ha2}");
-        return $"Authorization: Digest username=\"{user}\", realm=\"{RegistrarProxy.Domain}\", nonce=\"{nonce}\", uri=\"{DigestUri}\", response=\"{response}\", algorithm={algorithm}\r\n";
+        return $"{header}: Digest username=\"{user}\", realm=\"{RegistrarProxy.Domain}\", nonce=\"{nonce}\", uri=\"{uri}\", response=\"{response}\", algorithm={algorithm}\r\n";
     }
 
     /// <summary>The next datagram the phone receives (a request the proxy relayed to it).</summary>
@@ -82,6 +90,9 @@ internal sealed partial class DigestPhone(ProxyProcess proxy, string user, strin
 
     [GeneratedRegex("^WWW-Authenticate: (?<value>.*)$", RegexOptions.Multiline)]
     private static partial Regex ChallengeLine();
+
+    [GeneratedRegex("^Proxy-Authenticate: (?<value>.*)$", RegexOptions.Multiline)]
+    private static partial Regex ProxyChallengeLine();
 
     [GeneratedRegex("nonce=\"(?<nonce>[^\"]+)\"")]
     private static partial Regex NonceParam();

@@ -97,6 +97,44 @@ public abstract class RegistrarProcessContract
     }
 
     [Fact]
+    public async Task An_invite_is_challenged_407_then_reaches_the_callee_without_its_credentials()
+    {
+        var url = await PreparedDbUrlAsync();
+        await using var proxy = await RegistrarProxy.StartAsync(RegistrarProxy.StageTwo(url));
+        using var callee = new DigestPhone(proxy, "1000", "secret1000");
+        var challenge = DigestPhone.Challenges(await callee.RegisterAsync()).ShouldHaveSingleItem();
+        (await callee.RegisterAsync(callee.Answer(challenge))).ShouldStartWith("SIP/2.0 200 OK\r\n");
+        using var caller = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var requestUri = $"sip:1000@{RegistrarProxy.Domain}:{proxy.Port}";
+
+        await caller.SendAsync(System.Text.Encoding.ASCII.GetBytes(RegistrarProxy.Invite(caller, proxy, "1000", from: "1001", cseq: 1)), proxy.EndPoint);
+        var refused = await FinalReplyAsync(caller);
+        refused.ShouldStartWith("SIP/2.0 407 Proxy Authentication Required\r\n");
+        var offer = DigestPhone.ProxyChallenges(refused).ShouldHaveSingleItem();
+
+        var credentials = DigestPhone.Credentials("Proxy-Authorization", "INVITE", requestUri, "1001", "secret1001", offer);
+        await caller.SendAsync(System.Text.Encoding.ASCII.GetBytes(RegistrarProxy.Invite(caller, proxy, "1000", from: "1001", cseq: 2, extra: credentials)), proxy.EndPoint);
+
+        var relayed = await callee.ReceiveAsync();
+        relayed.ShouldStartWith($"INVITE sip:1000@127.0.0.1:{callee.Port} SIP/2.0\r\n", customMessage: proxy.Process.Output);
+        relayed.ShouldNotContain("Proxy-Authorization", customMessage: "consume_credentials removes them before relaying");
+    }
+
+    private static async Task<string> FinalReplyAsync(System.Net.Sockets.UdpClient client)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            var (text, _) = await RawSipClient.ReceiveUdpAsync(client, TimeSpan.FromSeconds(10));
+            if (!text.StartsWith("SIP/2.0 1", StringComparison.Ordinal))
+            {
+                return text;
+            }
+        }
+
+        throw new ShouldAssertException("no final reply after five provisional ones");
+    }
+
+    [Fact]
     public async Task With_db_mode_3_two_proxies_share_registrations()
     {
         var url = await PreparedDbUrlAsync();
