@@ -22,7 +22,8 @@ internal static class Program
         root.Subcommands.Add(NatEdge.Proxy.Routing.CheckCommand.Create());
         root.Subcommands.Add(CtlCommand.Create());
 
-        var parsed = root.Parse(args);
+        // No response files: an argument such as a password may legitimately start with '@'.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)

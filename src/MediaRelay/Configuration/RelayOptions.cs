@@ -11,8 +11,8 @@ public sealed record RelayOptions
     /// <summary>NatEdge's socket path (DESIGN.md); a module's <c>mediaproxy_socket</c> points here.</summary>
     public const string DefaultControlSocket = "/run/natedge/relay.sock";
 
-    /// <summary>Address the relay's UDP sockets bind to; 0.0.0.0 binds every interface.</summary>
-    public IPAddress RelayIp { get; init; } = IPAddress.Any;
+    /// <summary>Address the relay's UDP sockets bind to. Loopback by default, so an unconfigured relay never exposes media ports; 0.0.0.0 binds every interface.</summary>
+    public IPAddress RelayIp { get; init; } = IPAddress.Loopback;
 
     /// <summary>Address written into replies (and so into the SDP): set it for 1:1 NAT. Defaults to <see cref="RelayIp"/>,
     /// or, when that is 0.0.0.0, to the default-route interface's address (127.0.0.1 when there is none).</summary>

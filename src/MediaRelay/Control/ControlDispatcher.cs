@@ -80,7 +80,17 @@ internal sealed class ControlDispatcher
     private void Count(ControlProtocolError error, string? callId)
     {
         Interlocked.Increment(ref _errors[(int)error]);
-        if (error is not ControlProtocolError.PortsExhausted)
-            RelayLog.Warn($"control request answered error: {ControlProtocolErrors.Describe(error)}{(callId is null ? "" : $" (call {callId})")}");
+        var text = $"control request answered error: {ControlProtocolErrors.Describe(error)}{(callId is null ? "" : $" (call {callId})")}";
+        switch (error)
+        {
+            case ControlProtocolError.PortsExhausted:
+                break;   // logged where it happens, with the pool's state
+            case ControlProtocolError.UnknownSession or ControlProtocolError.NoMediaForNewSession:
+                RelayLog.Info(text);   // ordinary for a proxy that ends every failed call
+                break;
+            default:
+                RelayLog.Warn(text);
+                break;
+        }
     }
 }

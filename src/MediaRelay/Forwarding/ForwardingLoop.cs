@@ -1,26 +1,22 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
 namespace NatEdge.MediaRelay.Forwarding;
 
 /// <summary>
-/// The receive loop of one relay socket: receive into a buffer the loop owns, with one reused
+/// The receive loop of one relay socket: receive into a pooled buffer the loop owns, with one reused
 /// <see cref="SocketAddress"/>, then hand the packet to <see cref="RelayEndpoint.OnPacket"/>.
 /// The loop ends when the socket is closed. Nothing here allocates per packet.
 /// </summary>
 internal static class ForwardingLoop
 {
-    /// <summary>Larger than any RTP packet that fits an Ethernet frame, with room for jumbo video.</summary>
-    public const int BufferSize = 4096;
-
     public static Task Start(RelayEndpoint endpoint) => Task.Run(() => RunAsync(endpoint));
 
     private static async Task RunAsync(RelayEndpoint endpoint)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = ReceiveBufferPool.Rent();
         var source = new SocketAddress(endpoint.Socket.AddressFamily);
-        var memory = buffer.AsMemory(0, BufferSize);
+        var memory = buffer.AsMemory();
         try
         {
             while (true)
@@ -47,7 +43,7 @@ internal static class ForwardingLoop
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ReceiveBufferPool.Return(buffer);
         }
     }
 

@@ -82,6 +82,7 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         Gauge("natedge_relay_port_exhaustions_total", "Updates refused because the port range was exhausted.", root.GetProperty("port_exhaustions").GetInt64());
         Gauge("natedge_relay_bps_relayed", "Bits per second relayed, 15 s average.", root.GetProperty("bps_relayed").GetInt64());
         Gauge("natedge_relay_control_requests_total", "Control requests received.", _dispatcher.Requests);
+        Gauge("natedge_relay_allocated_bytes_total", "Bytes allocated by the process since it started (the packet path allocates none).", GC.GetTotalAllocatedBytes(precise: true));
         text.Append("# HELP natedge_relay_control_errors_total Control requests answered error, by reason.\n# TYPE natedge_relay_control_errors_total counter\n");
         foreach (var (reason, count) in _dispatcher.ErrorCounts())
             text.Append("natedge_relay_control_errors_total{reason=\"").Append(reason).Append("\"} ").Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');

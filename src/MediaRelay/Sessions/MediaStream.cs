@@ -62,6 +62,7 @@ internal sealed class MediaStream
         var side = stream.Side(offerer);
         side.SetRemoteSdp(offer.Address, offer.Port, relay.Routable);
         side.Rtp.RelatchOnSourceChange = side.Rtcp.RelatchOnSourceChange = offer.Asymmetric;
+        side.UsesIce = offer.Ice == true;
         var now = relay.Time.GetUtcNow();
         foreach (var s in (ReadOnlySpan<StreamSide>)[caller, callee]) stream.ArmNoTraffic(s, now);
         stream.CheckHold(offerer, offer.Direction, offer.Address);
@@ -115,6 +116,7 @@ internal sealed class MediaStream
     {
         var side = Side(party);
         side.Rtp.RelatchOnSourceChange = side.Rtcp.RelatchOnSourceChange = answer.Asymmetric;
+        side.UsesIce = answer.Ice == true;
         if (side.RemoteSdp is not { } remembered || remembered.Ip == MediaStreamDescription.HoldAddress)
         {
             side.SetRemoteSdp(answer.Address, answer.Port, _relay.Routable);
@@ -177,7 +179,8 @@ internal sealed class MediaStream
             if (now >= deadline)
             {
                 TimeoutWait = _relay.Options.StreamTimeout.TotalSeconds;
-                return StreamStatus.NoTrafficTimeout;
+                // With ICE on both sides, silence here means the parties picked another candidate pair (spec §4.5).
+                return Caller!.UsesIce && Callee!.UsesIce ? StreamStatus.UnselectedIceCandidate : StreamStatus.NoTrafficTimeout;
             }
             if (deadline < nextCheck) nextCheck = deadline;
         }

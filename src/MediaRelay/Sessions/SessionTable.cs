@@ -35,6 +35,30 @@ internal sealed class SessionTable : IDisposable
         _accounting = accounting;
         _startedAt = relay.Time.GetUtcNow();
         _relay.Wheel.Schedule(TrafficSamplingPeriod, static s => ((SessionTable)s!).SampleTraffic(), this);
+        _relay.Wheel.Schedule(ExpiredSweepPeriod, static s => ((SessionTable)s!).SweepExpired(), this);
+    }
+
+    /// <summary>The dispatcher's sweep period for expired sessions (spec §2).</summary>
+    private static readonly TimeSpan ExpiredSweepPeriod = TimeSpan.FromSeconds(600);
+
+    private void SweepExpired()
+    {
+        lock (_gate)
+        {
+            var now = _relay.Time.GetUtcNow();
+            foreach (var (callId, at) in _expired.ToList())
+            {
+                if (now - at > _relay.Options.ExpiredSessionMemory) _expired.Remove(callId);
+            }
+        }
+        try
+        {
+            _relay.Wheel.Schedule(ExpiredSweepPeriod, static s => ((SessionTable)s!).SweepExpired(), this);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The relay is stopping.
+        }
     }
 
     public int Count
@@ -236,7 +260,7 @@ internal sealed class SessionTable : IDisposable
         {
             RelayLog.Info($"call {session.CallId}: {stream.MediaType} stream ended ({StreamStatuses.ToText(ended)})");
             stream.Cleanup(ended);
-            if (!session.HasLiveStream && _sessions.ContainsKey((session.CallId, session.FromTag))) ExpireSession(session);
+            if (!session.HasLiveStream && IsCurrent(session)) ExpireSession(session);
             return;
         }
         if (next == DateTimeOffset.MaxValue) return;
@@ -258,11 +282,14 @@ internal sealed class SessionTable : IDisposable
             var (table, s) = ((SessionTable, MediaSession))state!;
             lock (table._gate)
             {
-                if (!s.HasLiveStream && table._sessions.TryGetValue((s.CallId, s.FromTag), out var current) && current == s)
-                    table.ExpireSession(s);
+                if (!s.HasLiveStream && table.IsCurrent(s)) table.ExpireSession(s);
             }
         }, (this, session));
     }
+
+    /// <summary>The session is still in the table (not removed, nor replaced by a newer one with the same key).</summary>
+    private bool IsCurrent(MediaSession session) =>
+        _sessions.TryGetValue((session.CallId, session.FromTag), out var current) && ReferenceEquals(current, session);
 
     private void ExpireSession(MediaSession session)
     {
@@ -272,13 +299,6 @@ internal sealed class SessionTable : IDisposable
         _sessionsExpired++;
         var now = _relay.Time.GetUtcNow();
         _expired[session.CallId] = now;
-        if (_expired.Count > 1024)
-        {
-            foreach (var (callId, at) in _expired.ToList())
-            {
-                if (now - at > _relay.Options.ExpiredSessionMemory) _expired.Remove(callId);
-            }
-        }
         RelayLog.Info($"call {session.CallId}: session expired, no stream left");
     }
 
@@ -303,8 +323,10 @@ internal sealed class SessionTable : IDisposable
             // What the dispatcher adds before accounting (spec §2).
             if (session.DialogId is null) extra.WriteNull("dialog_id");
             else extra.WriteString("dialog_id", session.DialogId);
-            extra.WriteBoolean("timed_out", timedOut);
-            extra.WriteBoolean("all_streams_ice", false);
+            // A session whose every stream ended as an unselected ICE candidate ended normally (spec §2).
+            var allStreamsIce = session.AllStreams.Count > 0 && session.AllStreams.All(s => s.Status == StreamStatus.UnselectedIceCandidate);
+            extra.WriteBoolean("timed_out", timedOut && !allStreamsIce);
+            extra.WriteBoolean("all_streams_ice", allStreamsIce);
         }));
         _accounting.Write(line);
         return statistics;

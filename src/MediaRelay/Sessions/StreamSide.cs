@@ -27,6 +27,9 @@ internal sealed class StreamSide
 
     public bool OnHold { get; set; }
 
+    /// <summary>The party's SDP offered ICE (<c>ice=yes</c>).</summary>
+    public bool UsesIce { get; set; }
+
     /// <summary>When the party must have sent RTP by, or null when no such timer runs.</summary>
     public DateTimeOffset? NoTrafficDeadline { get; set; }
 

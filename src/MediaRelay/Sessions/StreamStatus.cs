@@ -10,6 +10,8 @@ internal enum StreamStatus
     NoTrafficTimeout,
     OnHoldTimeout,
     ConntrackTimeout,
+    /// <summary>An RTP timeout on a stream where both parties offered ICE: they chose another candidate pair.</summary>
+    UnselectedIceCandidate,
 }
 
 internal static class StreamStatuses
@@ -24,6 +26,7 @@ internal static class StreamStatuses
         StreamStatus.NoTrafficTimeout => "no-traffic timeout",
         StreamStatus.OnHoldTimeout => "on hold timeout",
         StreamStatus.ConntrackTimeout => "conntrack timeout",
+        StreamStatus.UnselectedIceCandidate => "unselected ICE candidate",
         _ => "closed",
     };
 }

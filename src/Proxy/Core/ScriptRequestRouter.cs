@@ -34,7 +34,6 @@ public sealed class ScriptRequestRouter : IRequestRouter
         _log = log;
         _transactions = transactions;
         _services = services ?? ModuleServices.None;
-        transactions?.Attach(script);
     }
 
     public ValueTask RouteAsync(SipMessage request, SipReceiveContext context, CancellationToken cancellationToken)

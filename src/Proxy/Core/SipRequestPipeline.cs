@@ -55,7 +55,7 @@ public sealed class SipRequestPipeline : ISipMessageHandler
         var myself = new LocalIdentity(transports.All.Select(l => l.LocalEndPoint), settings.Aliases);
         var compiled = ScriptCompiler.Compile(script, myself);
         var transactions = compiled.Modules.TryGetValue("tm", out var tm)
-            ? new TransactionLayer(TmSettings.ToTimers(tm), transports, TimeProvider.System)
+            ? new TransactionLayer(compiled, TmSettings.ToTimers(tm), transports, TimeProvider.System)
             : null;
         return new SipRequestPipeline(
             replier,

@@ -114,7 +114,7 @@ public sealed class CtlSession
             return true;
         }
 
-        Error.WriteLine($"{what} must look like USER@DOMAIN, got '{text}'");
+        Error.WriteLine($"expected {what}, got '{text}'");
         return false;
     }
 
@@ -131,12 +131,14 @@ public sealed class CtlOptions
     public Option<string?> DbUrl { get; } = new("--db-url")
     {
         Description = "database: mysql://user:pass@host[:port]/db or sqlite:PATH",
+        HelpName = "URL",
         Recursive = true,
     };
 
     public Option<string?> Config { get; } = new("--config")
     {
         Description = $"route script whose db_url modparam names the database (default {CtlSession.DefaultConfigPath})",
+        HelpName = "FILE",
         Recursive = true,
     };
 }

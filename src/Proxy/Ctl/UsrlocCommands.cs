@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NatEdge.Proxy.Storage.Repositories;
+using NatEdge.Proxy.Storage.Schema;
 
 namespace NatEdge.Proxy.Ctl;
 
@@ -18,12 +19,15 @@ internal static class UsrlocCommands
     };
 
     private static readonly Argument<string> RemoveAccount = new("USER@DOMAIN") { Description = "whose registrations to remove" };
+    private static readonly Argument<string> AddAccount = new("USER@DOMAIN") { Description = "the account to bind" };
+    private static readonly Argument<string> AddContact = new("CONTACT") { Description = "a sip: or sips: URI" };
 
     public static Command Create(CtlOptions options)
     {
         var ul = new Command("ul", "registrations (user location)");
         ul.Subcommands.Add(CtlCommand.Leaf("show", "show registrations", options, ShowAsync, ShowAccount));
         ul.Subcommands.Add(CtlCommand.Leaf("rm", "remove every registration of an account", options, RemoveAsync, RemoveAccount));
+        ul.Subcommands.Add(CtlCommand.Leaf("add", "bind an account to a contact that never expires (serctl ul add)", options, AddAsync, AddAccount, AddContact));
         return ul;
     }
 
@@ -73,6 +77,36 @@ internal static class UsrlocCommands
             await session.Output.WriteLineAsync(Format(binding)).ConfigureAwait(false);
         }
 
+        return Program.ExitOk;
+    }
+
+    private static async Task<int> AddAsync(CtlSession session, ParseResult parse, CancellationToken token)
+    {
+        if (!session.TryAccount(parse.GetValue(AddAccount), "USER@DOMAIN", out var account))
+        {
+            return Program.ExitBadUsage;
+        }
+
+        var contact = (parse.GetValue(AddContact) ?? "").Trim();
+        if (!(contact.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || contact.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)) ||
+            contact.AsSpan().IndexOfAny(" \t<>\"") >= 0)
+        {
+            session.Error.WriteLine($"expected a sip: or sips: URI, got '{contact}'");
+            return Program.ExitBadUsage;
+        }
+
+        await new LocationRepository(session.Database).UpsertAsync(
+            new ContactBinding
+            {
+                Aor = account.ToString(),
+                Contact = contact,
+                Expires = KamailioSchema.ForeverExpires,
+                Flags = ContactBinding.PermanentFlag,
+                UserAgent = "natedge-proxy ctl",
+                LastModified = session.Time.GetUtcNow().UtcDateTime,
+            },
+            token).ConfigureAwait(false);
+        await session.Output.WriteLineAsync($"added permanent contact <{contact}> for {account}").ConfigureAwait(false);
         return Program.ExitOk;
     }
 

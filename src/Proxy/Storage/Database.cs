@@ -82,12 +82,7 @@ public sealed class Database
                 {
                     await using var connection = state.Provider.CreateConnection();
                     await connection.OpenAsync(token).ConfigureAwait(false);
-                    foreach (var setup in state.Provider.ConnectionSetup)
-                    {
-                        await using var command = connection.CreateCommand();
-                        command.CommandText = setup;
-                        await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                    }
+                    await state.Provider.PrepareAsync(connection, token).ConfigureAwait(false);
 
                     return await state.Work(connection, token).ConfigureAwait(false);
                 },

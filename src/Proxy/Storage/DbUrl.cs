@@ -102,7 +102,9 @@ public sealed record DbUrl
     /// <summary>The URL as it may be printed: the password is never shown.</summary>
     public override string ToString() => Backend switch
     {
-        DbBackend.MySql => string.Create(CultureInfo.InvariantCulture, $"mysql://{User}@{Host}:{Port}/{Database}"),
+        DbBackend.MySql => string.Create(
+            CultureInfo.InvariantCulture,
+            $"mysql://{User}@{(Host.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host)}:{Port}/{Database}"),
         DbBackend.Sqlite => "sqlite:" + Path,
         _ => "none",
     };

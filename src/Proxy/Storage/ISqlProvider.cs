@@ -24,6 +24,6 @@ public interface ISqlProvider
 
     string TableExistsSql { get; }
 
-    /// <summary>Statements run once on each new connection (SQLite pragmas); empty for MySQL.</summary>
-    IReadOnlyList<string> ConnectionSetup { get; }
+    /// <summary>Runs on each opened connection before the work (SQLite switches the file to WAL once).</summary>
+    ValueTask PrepareAsync(DbConnection connection, CancellationToken cancellationToken);
 }

@@ -60,8 +60,12 @@ public sealed class ServerTransaction : ITimerWheelTarget
     /// the transport refused it (the transaction is then terminated) or the state does not accept
     /// that response (a late answer after the final one).
     /// </summary>
-    public bool SendResponse(int statusCode, ReadOnlySpan<byte> response)
+    public bool SendResponse(int statusCode, ReadOnlySpan<byte> response) => SendResponse(statusCode, response.ToArray());
+
+    /// <summary>As <see cref="SendResponse(int, ReadOnlySpan{byte})"/>, handing over the array, which must not change afterwards.</summary>
+    public bool SendResponse(int statusCode, byte[] response)
     {
+        ArgumentNullException.ThrowIfNull(response);
         var end = (TransactionEnd?)null;
         bool sent;
         lock (_gate)
@@ -71,7 +75,7 @@ public sealed class ServerTransaction : ITimerWheelTarget
                 return false;
             }
 
-            _lastResponse = response.ToArray();
+            _lastResponse = response;
             LastStatusCode = statusCode;
             sent = _channel.Send(_lastResponse);
             if (!sent)

@@ -13,6 +13,12 @@ public enum ControlReplyKind
     Halting,
     /// <summary>A JSON object or array: statistics, <c>summary</c>, <c>sessions</c>.</summary>
     Json,
+    /// <summary>Relay link keepalive, relay → dispatcher (spec §3.2, §6.5); never numbered.</summary>
+    Ping,
+    /// <summary>Relay link keepalive answer, dispatcher → relay.</summary>
+    Pong,
+    /// <summary>Relay link: <c>expired &lt;json&gt;</c>, a session that ended on its own (spec §3.2); never numbered.</summary>
+    Expired,
 }
 
 /// <summary>One reply line. Immutable; build it with the factory methods.</summary>
@@ -54,6 +60,17 @@ public sealed class ControlReply
     {
         if (json.AsSpan().IndexOfAny('\r', '\n') >= 0) throw new ArgumentException("a reply is one line", nameof(json));
         return new ControlReply(ControlReplyKind.Json, sequence, null, [], json);
+    }
+
+    public static ControlReply Ping() => new(ControlReplyKind.Ping, null, null, [], null);
+
+    public static ControlReply Pong() => new(ControlReplyKind.Pong, null, null, [], null);
+
+    /// <summary>The unsolicited <c>expired</c> line carrying a session's statistics.</summary>
+    public static ControlReply Expired(string json)
+    {
+        if (json.AsSpan().IndexOfAny('\r', '\n') >= 0) throw new ArgumentException("a line has no line break", nameof(json));
+        return new ControlReply(ControlReplyKind.Expired, null, null, [], json);
     }
 
     public ControlReply WithSequence(long? sequence) => new(Kind, sequence, RelayIp, Ports, Json);

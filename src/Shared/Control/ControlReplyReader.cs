@@ -31,6 +31,10 @@ public static class ControlReplyReader
     public static ControlReply Parse(string line, bool withSequence)
     {
         var text = line.Trim();
+        // Relay-link lines that are never numbered (spec §3.2).
+        if (text == "ping") return ControlReply.Ping();
+        if (text == "pong") return ControlReply.Pong();
+        if (text.StartsWith("expired ", StringComparison.Ordinal)) return ControlReply.Expired(text["expired ".Length..].TrimStart());
         long? sequence = null;
         if (withSequence)
         {

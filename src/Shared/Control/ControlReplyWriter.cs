@@ -27,9 +27,13 @@ public static class ControlReplyWriter
             case ControlReplyKind.Removed: WriteAscii(output, "removed"); break;
             case ControlReplyKind.Halting: WriteAscii(output, "halting"); break;
             case ControlReplyKind.Json:
-                var length = Encoding.UTF8.GetByteCount(reply.Json!);
-                Encoding.UTF8.GetBytes(reply.Json!, output.GetSpan(length));
-                output.Advance(length);
+                WriteUtf8(output, reply.Json!);
+                break;
+            case ControlReplyKind.Ping: WriteAscii(output, "ping"); break;
+            case ControlReplyKind.Pong: WriteAscii(output, "pong"); break;
+            case ControlReplyKind.Expired:
+                WriteAscii(output, "expired ");
+                WriteUtf8(output, reply.Json!);
                 break;
             default: WriteAscii(output, ControlProtocolErrors.ReplyText); break;
         }
@@ -41,6 +45,13 @@ public static class ControlReplyWriter
         var buffer = new ArrayBufferWriter<byte>(64);
         Write(reply, buffer);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteUtf8(IBufferWriter<byte> output, string text)
+    {
+        var length = Encoding.UTF8.GetByteCount(text);
+        Encoding.UTF8.GetBytes(text, output.GetSpan(length));
+        output.Advance(length);
     }
 
     private static void WriteAscii(IBufferWriter<byte> output, string text)

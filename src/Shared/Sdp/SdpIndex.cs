@@ -36,6 +36,12 @@ public sealed class SdpIndex
     public string LineSeparator { get; }
     public IReadOnlyList<SdpMediaSection> Media { get; }
 
+    /// <summary>
+    /// An <c>a=remote-candidates</c> line is present: an offer that concludes ICE, which the module leaves
+    /// untouched (and then skips the reply to it).
+    /// </summary>
+    public bool HasRemoteCandidates { get; private init; }
+
     public int SupportedCount
     {
         get
@@ -60,7 +66,8 @@ public sealed class SdpIndex
         var sessionLine = SdpRange.None;
         var sessionAddress = SdpRange.None;
         MediaDirection? sessionDirection = null;
-        var sessionIce = false;
+        bool sessionUfrag = false, sessionPwd = false, remoteCandidates = false;
+        bool mediaUfrag = false, mediaPwd = false;
         var media = new List<SdpMediaSection>();
         SdpMediaSection current = default;
         var inMedia = false;
@@ -83,6 +90,7 @@ public sealed class SdpIndex
                 var error = ParseMediaLine(line, position, next, out current);
                 if (error != SdpParseError.None) return error;
                 inMedia = true;
+                mediaUfrag = mediaPwd = false;
             }
             else if (line.StartsWith("c="u8))
             {
@@ -101,16 +109,22 @@ public sealed class SdpIndex
             {
                 var attribute = line[2..];
                 var direction = DirectionOf(attribute);
-                var ice = attribute.StartsWith("ice-ufrag:"u8) || attribute.StartsWith("ice-pwd:"u8);
+                var ufrag = attribute.StartsWith("ice-ufrag:"u8);
+                var pwd = attribute.StartsWith("ice-pwd:"u8);
+                remoteCandidates |= attribute.StartsWith("remote-candidates"u8);
                 if (!inMedia)
                 {
                     sessionDirection ??= direction;
-                    sessionIce |= ice;
+                    sessionUfrag |= ufrag;
+                    sessionPwd |= pwd;
                 }
                 else
                 {
                     if (current.Direction is null && direction is not null) current = current with { Direction = direction };
-                    if (ice) current = current with { HasIceAttributes = true };
+                    mediaUfrag |= ufrag;
+                    mediaPwd |= pwd;
+                    // ICE needs both credentials (RFC 8839 §5.4), as the module checks.
+                    if (mediaUfrag && mediaPwd) current = current with { HasIceAttributes = true };
                     if (attribute.StartsWith("rtcp:"u8) && !current.RtcpPort.IsPresent) current = WithRtcp(current, attribute, position + 2);
                     if (attribute.StartsWith("candidate:"u8))
                     {
@@ -138,7 +152,10 @@ public sealed class SdpIndex
             if (!IPAddress.TryParse(Encoding.ASCII.GetString(text), out var ip) || ip.AddressFamily != AddressFamily.InterNetwork)
                 return SdpParseError.NotIPv4;
         }
-        index = new SdpIndex(sessionLine, sessionAddress, sessionDirection, sessionIce, separator, sections);
+        index = new SdpIndex(sessionLine, sessionAddress, sessionDirection, sessionUfrag && sessionPwd, separator, sections)
+        {
+            HasRemoteCandidates = remoteCandidates,
+        };
         return SdpParseError.None;
     }
 
@@ -247,10 +264,12 @@ public sealed class SdpIndex
 
     private static MediaDirection? DirectionOf(ReadOnlySpan<byte> attribute)
     {
-        if (attribute.SequenceEqual("sendrecv"u8)) return MediaDirection.SendRecv;
-        if (attribute.SequenceEqual("sendonly"u8)) return MediaDirection.SendOnly;
-        if (attribute.SequenceEqual("recvonly"u8)) return MediaDirection.RecvOnly;
-        if (attribute.SequenceEqual("inactive"u8)) return MediaDirection.Inactive;
+        // Matched without regard to case, as the module does.
+        if (attribute.Length != 8) return null;
+        if (Ascii.EqualsIgnoreCase(attribute, "sendrecv"u8)) return MediaDirection.SendRecv;
+        if (Ascii.EqualsIgnoreCase(attribute, "sendonly"u8)) return MediaDirection.SendOnly;
+        if (Ascii.EqualsIgnoreCase(attribute, "recvonly"u8)) return MediaDirection.RecvOnly;
+        if (Ascii.EqualsIgnoreCase(attribute, "inactive"u8)) return MediaDirection.Inactive;
         return null;
     }
 

@@ -93,12 +93,18 @@ public static class SdpRewriter
         return result;
     }
 
+    /// <summary>The module's <c>ice_candidate=low-priority</c>: type preference 0 (below every other candidate).</summary>
+    public const uint LowIceCandidatePriority = 16777215;
+
+    /// <summary>The module's <c>ice_candidate=high-priority</c>: type preference 130, above host candidates' 126.</summary>
+    public const uint HighIceCandidatePriority = 2197815295;
+
     /// <summary>
-    /// A candidate priority per RFC 8445 §5.1.2.1: (2^24)·type preference + (2^8)·local preference + (256 − component).
-    /// The module's <c>low-priority</c> uses type preference 0 and <c>high-priority</c> 130, above host candidates' 126.
+    /// A candidate priority per RFC 8445 §5.1.2.1: 2^24·type preference + 2^8·local preference + (256 − component).
+    /// With local preference 65535 and component 1 this is the module's (type preference &lt;&lt; 24) + 16777215.
     /// </summary>
-    public static uint IceCandidatePriority(int typePreference, int localPreference = 65535, int component = 1) =>
-        (uint)((typePreference << 24) + (localPreference << 8) + (256 - component));
+    public static uint IceCandidatePriority(uint typePreference, uint localPreference = 65535, uint component = 1) =>
+        (typePreference << 24) + (localPreference << 8) + (256 - component);
 
     private static void InsertRelayCandidates(List<SdpSplice> splices, SdpIndex index, in SdpMediaSection media, string relayIp, int port, uint priority)
     {

@@ -142,14 +142,24 @@ public abstract class CtlEndToEndContract
         (await Ctl(url, "ul", "show", "alice@example.org")).ShouldBe(new ProxyCtl.Result(1, "", "no registrations for alice@example.org\n"));
         (await Ctl(url, "ul", "rm", "alice@example.org")).ShouldBe(new ProxyCtl.Result(1, "", "no registrations for alice@example.org\n"));
         (await Ctl(url, "ul", "show")).ShouldBe(new ProxyCtl.Result(0, Bob, ""));
+
+        (await Ctl(url, "ul", "add", "carol@example.org", "sip:carol@10.0.0.7:5060"))
+            .ShouldBe(new ProxyCtl.Result(0, "added permanent contact <sip:carol@10.0.0.7:5060> for carol@example.org\n", ""));
+        (await Ctl(url, "ul", "show", "carol@example.org")).ShouldBe(new ProxyCtl.Result(
+            0,
+            "carol@example.org:\n  <sip:carol@10.0.0.7:5060> q=1.00 expires=permanent callid=Default-Call-ID cseq=1 flags=128 received=- socket=- user_agent=\"natedge-proxy ctl\"\n",
+            ""));
+        (await Ctl(url, "ul", "add", "carol@example.org", "carol@10.0.0.7"))
+            .ShouldBe(new ProxyCtl.Result(2, "", "expected a sip: or sips: URI, got 'carol@10.0.0.7'\n"));
     }
 
     [Fact]
     public async Task Bad_usage_exits_with_2()
     {
         var url = await InitializedAsync();
-        (await Ctl(url, "user", "add", "alice", "secret")).ShouldBe(new ProxyCtl.Result(2, "", "USER@DOMAIN must look like USER@DOMAIN, got 'alice'\n"));
-        (await Ctl(url, "alias", "add", "1234@example.org", "@example.org")).ExitCode.ShouldBe(2);
+        (await Ctl(url, "user", "add", "alice", "secret")).ShouldBe(new ProxyCtl.Result(2, "", "expected USER@DOMAIN, got 'alice'\n"));
+        (await Ctl(url, "alias", "add", "1234@example.org", "alice@")).ShouldBe(new ProxyCtl.Result(2, "", "expected USER@DOMAIN, got 'alice@'\n"));
+        (await Ctl(url, "domain", "add", "bad domain")).ShouldBe(new ProxyCtl.Result(2, "", "DOMAIN must be a host name or address, got 'bad domain'\n"));
         (await Ctl(url, "user", "add", "alice@example.org")).ExitCode.ShouldBe(2);
         (await ProxyCtl.RunAsync("--db-url", "postgres://u:p@h/d", "user", "list"))
             .ShouldBe(new ProxyCtl.Result(2, "", "db_url 'postgres://u:***@h/d': unknown scheme; use mysql://user:pass@host[:port]/db or sqlite:PATH\n"));

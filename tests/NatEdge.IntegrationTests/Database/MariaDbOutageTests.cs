@@ -112,6 +112,22 @@ public sealed class MariaDbOutageTests(MariaDbFixture fixture, ITestOutputHelper
         (await subscribers.FindAsync("alice", "example.org")).ShouldNotBeNull();
     }
 
+    [Fact]
+    public async Task A_restart_between_two_operations_goes_unnoticed()
+    {
+        var url = await fixture.Server.CreateDatabaseAsync();
+        var database = global::NatEdge.Proxy.Storage.Database.Open(DbUrl.Parse(url));
+        await SchemaInstaller.InstallAsync(database);
+        var subscribers = new SubscriberRepository(database);
+        await subscribers.AddAsync(SubscriberSecrets.For("alice", "example.org", "secret"));
+
+        // The pool now holds connections to a server process that is about to go away.
+        await fixture.Server.StopAsync();
+        await fixture.Server.StartAsync();
+
+        (await subscribers.FindAsync("alice", "example.org")).ShouldNotBeNull();
+    }
+
     private static ContactBinding Binding(TimeProvider time, string aor, int cseq) => new()
     {
         Aor = aor,

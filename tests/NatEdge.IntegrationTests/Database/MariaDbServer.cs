@@ -111,8 +111,6 @@ public sealed class MariaDbServer : IAsyncDisposable
             _process.Kill();
             await _process.WaitForExitAsync();
         }
-
-        MySqlConnection.ClearAllPools();
     }
 
     /// <summary>Sends a signal (STOP, CONT, ...) to the running server.</summary>

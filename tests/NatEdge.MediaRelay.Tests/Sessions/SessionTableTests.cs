@@ -140,8 +140,36 @@ public class SessionTableTests
         stream.GetProperty("timeout_wait").GetDouble().ShouldBe(90);
         json.RootElement.GetProperty("timed_out").GetBoolean().ShouldBeTrue();
 
-        // A dispatcher answers a remove for an expired session itself (spec §2).
+        // A dispatcher answers a remove for an expired session itself (spec §2), once.
         relay.Table.Remove(Request.Remove("a1b2", "b9z"), out _, out _).Kind.ShouldBe(ControlReplyKind.Removed);
+        relay.Table.Remove(Request.Remove("a1b2", "b9z"), out _, out _).Kind.ShouldBe(ControlReplyKind.Error);
+    }
+
+    [Fact]
+    public void An_expired_session_is_forgotten_after_a_day()
+    {
+        using var relay = new RelayFixture(28520, 28552);
+        relay.Update(SdpMessageType.Request, 1, "a1b2", null, "audio:127.0.0.1:8000:sendrecv");
+        relay.Time.Advance(TimeSpan.FromSeconds(90.2));
+        relay.Table.Count.ShouldBe(0);
+        // cleanup_expired_sessions_after (86400 s), swept every 600 s (spec §2).
+        for (var i = 0; i < 146; i++) relay.Time.Advance(TimeSpan.FromSeconds(600));
+        relay.Table.Remove(Request.Remove("a1b2", null), out var error, out _).Kind.ShouldBe(ControlReplyKind.Error);
+        error.ShouldBe(ControlProtocolError.UnknownSession);
+    }
+
+    [Fact]
+    public void With_ice_on_both_sides_a_silent_stream_is_an_unselected_candidate_and_not_a_timeout()
+    {
+        using var relay = new RelayFixture(28480, 28512);
+        relay.Update(SdpMessageType.Request, 1, "a1b2", null, "audio:127.0.0.1:8000:sendrecv:ice=yes");
+        relay.Update(SdpMessageType.Reply, 1, "a1b2", "b9z", "audio:127.0.0.2:30000:sendrecv:ice=yes");
+        relay.Time.Advance(TimeSpan.FromSeconds(90.2));
+        relay.Table.Count.ShouldBe(0);
+        using var json = JsonDocument.Parse(relay.AccountingLines().ShouldHaveSingleItem());
+        json.RootElement.GetProperty("streams")[0].GetProperty("status").GetString().ShouldBe("unselected ICE candidate");
+        json.RootElement.GetProperty("all_streams_ice").GetBoolean().ShouldBeTrue();
+        json.RootElement.GetProperty("timed_out").GetBoolean().ShouldBeFalse();
     }
 
     [Fact]

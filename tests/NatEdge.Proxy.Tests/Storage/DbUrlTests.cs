@@ -12,7 +12,7 @@ public class DbUrlTests
         { "MYSQL://openser:openserrw@db.local:3307/openser", "openser", "openserrw", "db.local", "openser", 3307, "mysql://openser@db.local:3307/openser" },
         { "mysql://u@h/d", "u", "", "h", "d", 3306, "mysql://u@h:3306/d" },
         { "mysql://u:p@ss:w/rd@h/d", "u", "p@ss:w/rd", "h", "d", 3306, "mysql://u@h:3306/d" },
-        { "mysql://u:p@[::1]:3310/d", "u", "p", "::1", "d", 3310, "mysql://u@::1:3310/d" },
+        { "mysql://u:p@[::1]:3310/d", "u", "p", "::1", "d", 3310, "mysql://u@[::1]:3310/d" },
     };
 
     [Theory]

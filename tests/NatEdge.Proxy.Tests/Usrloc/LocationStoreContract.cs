@@ -161,6 +161,24 @@ public abstract class LocationStoreContract
         (await after.GetAsync("bob@example.org")).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData(UsrlocDbMode.WriteThrough)]
+    [InlineData(UsrlocDbMode.WriteBack)]
+    [InlineData(UsrlocDbMode.DatabaseOnly)]
+    public async Task All_live_bindings_can_be_walked(UsrlocDbMode mode)
+    {
+        var database = await NewDatabaseAsync();
+        await using var store = await Create(mode, database);
+        await store.PutAsync(Binding("alice@example.org", "sip:alice@10.0.0.1", seconds: 300));
+        await store.PutAsync(Binding("bob@example.org", "sip:bob@10.0.0.2", seconds: 300) with { Flags = 0 });
+        await store.PutAsync(Binding("carol@example.org", "sip:carol@10.0.0.3", seconds: 10));
+        Time.Advance(TimeSpan.FromSeconds(10));
+
+        var all = await store.GetAllAsync();
+        all.Select(b => b.Contact).OrderBy(c => c, StringComparer.Ordinal).ShouldBe(["sip:alice@10.0.0.1", "sip:bob@10.0.0.2"]);
+        all.Where(b => (b.Flags & 64) != 0).Select(b => b.Aor).ShouldBe(["alice@example.org"]);
+    }
+
     [Fact]
     public async Task Write_through_reaches_the_database_before_put_returns()
     {

@@ -60,6 +60,9 @@ public class ControlRoundTripTests
     [InlineData("error", false, ControlReplyKind.Error)]                       // §6.4 module
     [InlineData("44 halting", true, ControlReplyKind.Halting)]                 // §6.4 graceful shutdown
     [InlineData("192.0.2.10", false, ControlReplyKind.Media)]                  // §9 update without media
+    [InlineData("ping", true, ControlReplyKind.Ping)]                          // §6.5 relay → dispatcher
+    [InlineData("pong", true, ControlReplyKind.Pong)]                          // §6.5 dispatcher → relay
+    [InlineData("expired {\"call_id\": \"9f2c1e@192.168.1.20\", \"streams\": []}", true, ControlReplyKind.Expired)] // §3.2
     public void Worked_replies_round_trip(string line, bool withSequence, ControlReplyKind kind)
     {
         var buffer = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line + "\r\n"));
@@ -99,6 +102,21 @@ public class ControlRoundTripTests
             ControlReplyReader.TryRead(ref buffer, false, out _).ShouldBeFalse();
             buffer.Length.ShouldBe(length);
         }
+    }
+
+    [Fact]
+    public void Remove_is_written_as_the_module_writes_it_when_the_to_tag_is_unknown()
+    {
+        var request = new ControlRequest { Command = ControlCommand.Remove, CallId = "9f2c1e@192.168.1.20", FromTag = "a1b2" };
+        Encode(request, writeEmptyHeaders: true).ShouldBe("remove\r\ncall_id: 9f2c1e@192.168.1.20\r\nfrom_tag: a1b2\r\nto_tag: \r\n\r\n");
+        Encode(request, writeEmptyHeaders: false).ShouldBe("remove\r\ncall_id: 9f2c1e@192.168.1.20\r\nfrom_tag: a1b2\r\n\r\n");
+    }
+
+    [Fact]
+    public void Requests_over_the_module_limit_are_refused()
+    {
+        var request = new ControlRequest { Command = ControlCommand.Remove, CallId = new string('c', 9000), FromTag = "a" };
+        ControlRequestWriter.Write(request, new ArrayBufferWriter<byte>()).ShouldBe(ControlProtocolError.RequestTooLarge);
     }
 
     [Fact]

@@ -142,6 +142,33 @@ public class SdpRewriterTests
     {
         // (2^24)*126 + (2^8)*65535 + (256 - 1) = 2130706431, the usual host candidate priority.
         SdpRewriter.IceCandidatePriority(126).ShouldBe(2130706431u);
+        SdpRewriter.IceCandidatePriority(130).ShouldBe(SdpRewriter.HighIceCandidatePriority);
+        SdpRewriter.IceCandidatePriority(0).ShouldBe(SdpRewriter.LowIceCandidatePriority);
+    }
+
+    [Fact]
+    public void Ice_needs_both_credentials_and_candidates()
+    {
+        const string onlyUfrag = "v=0\r\nc=IN IP4 10.0.0.5\r\na=ice-ufrag:abcd\r\nm=audio 4000 RTP/AVP 0\r\na=candidate:1 1 UDP 1 10.0.0.5 4000 typ host\r\n";
+        var body = Encoding.ASCII.GetBytes(onlyUfrag);
+        SdpIndex.TryParse(body, out var index).ShouldBe(SdpParseError.None);
+        index!.ToMediaStreams(body)[0].Ice.ShouldBe(false);
+
+        const string streamLevel = "v=0\r\nc=IN IP4 10.0.0.5\r\nm=audio 4000 RTP/AVP 0\r\na=ice-pwd:0123456789abcdef0123\r\na=ice-ufrag:abcd\r\n" +
+                                   "a=candidate:1 1 UDP 1 10.0.0.5 4000 typ host\r\nm=video 4002 RTP/AVP 31\r\na=candidate:1 1 UDP 1 10.0.0.5 4002 typ host\r\n";
+        body = Encoding.ASCII.GetBytes(streamLevel);
+        SdpIndex.TryParse(body, out index).ShouldBe(SdpParseError.None);
+        index!.ToMediaStreams(body).Select(m => m.Ice).ShouldBe([true, false]);
+    }
+
+    [Fact]
+    public void Direction_attributes_are_matched_without_regard_to_case_and_remote_candidates_are_noticed()
+    {
+        const string sdp = "v=0\r\nc=IN IP4 10.0.0.5\r\na=SendOnly\r\nm=audio 4000 RTP/AVP 0\r\na=remote-candidates:1 10.0.0.9 5000\r\n";
+        var body = Encoding.ASCII.GetBytes(sdp);
+        SdpIndex.TryParse(body, out var index).ShouldBe(SdpParseError.None);
+        index!.ToMediaStreams(body)[0].Direction.ShouldBe(MediaDirection.SendOnly);
+        index.HasRemoteCandidates.ShouldBeTrue();
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using NatEdge.Proxy.Sip.Writing;
 
 namespace NatEdge.Proxy.Modules.Rr;
 
-/// <summary>Whether a URI's host and port name this proxy (uri==myself); port 0 means none was written.</summary>
+/// <summary>Whether a URI's host and port name this proxy (uri==myself); the port is the scheme's default when none was written.</summary>
 public delegate bool LocalUriTest(ReadOnlySpan<byte> host, int port);
 
 /// <summary>
@@ -60,7 +60,7 @@ public static class LooseRouter
         // write carries) means the previous hop routed strictly. A plain URI of a local user is not.
         var strictPrevious = SipUriParser.TryParse(requestUri, new TextRange(0, requestUri.Length), out var ruri)
             && ruri.IsSipOrSips
-            && isLocal(requestUri.Slice(ruri.Host.Offset, ruri.Host.Length), PortOrZero(ruri.Port))
+            && isLocal(requestUri.Slice(ruri.Host.Offset, ruri.Host.Length), EffectivePort(ruri))
             && HasParameter(requestUri, ruri.Parameters, "lr"u8);
         if (strictPrevious)
         {
@@ -122,7 +122,7 @@ public static class LooseRouter
                 Value = value.Value,
                 Uri = value.Uri,
                 Host = uri.Host,
-                Port = PortOrZero(uri.Port),
+                Port = EffectivePort(uri),
                 Loose = HasParameter(request.Span, uri.Parameters, "lr"u8),
             };
         }
@@ -219,7 +219,8 @@ public static class LooseRouter
         return false;
     }
 
-    private static int PortOrZero(int port) => port < 0 ? 0 : port;
+    private static int EffectivePort(in SipUri uri)
+        => uri.Port >= 0 ? uri.Port : uri.Scheme == UriScheme.Sips ? ResponseTargets.DefaultSipsPort : ResponseTargets.DefaultSipPort;
 
     private struct RouteValue
     {

@@ -25,6 +25,9 @@ public sealed class UpstreamChannel : ITransactionChannel
 
     public bool IsReliable => _origin.Transport == SipTransportKind.Tcp;
 
+    /// <summary>Where the request came from and the listener that took it (a private copy).</summary>
+    public SipReceiveContext Origin => _origin;
+
     /// <summary>
     /// A channel for answering <paramref name="request"/>. The receive loop reuses its address
     /// object, so the source is copied: this channel lives as long as the transaction.

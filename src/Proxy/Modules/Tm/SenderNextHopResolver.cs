@@ -34,7 +34,7 @@ public sealed class SenderNextHopResolver : INextHopResolver
                 continue;
             }
 
-            _locals.Add((listener.Transport, address.AddressFamily, Encoding.ASCII.GetBytes(listener.Transport.ViaToken()),
+            _locals.Add((listener.Transport, address.AddressFamily, ViaTransportTokens.Of(listener.Transport),
                 Encoding.ASCII.GetBytes($"{host}:{listener.LocalEndPoint.Port}")));
         }
     }

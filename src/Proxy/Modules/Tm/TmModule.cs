@@ -12,7 +12,8 @@ namespace NatEdge.Proxy.Modules.Tm;
 /// The tm module (route-script.md section 5): t_relay forwards statefully through the
 /// <see cref="StatefulProxy"/> to the Request-URI, loose_route's next hop and any added branches;
 /// t_on_reply and t_on_failure arm the routes that run for the transaction's replies and for its
-/// negative outcome; t_reply answers from a failure route.
+/// negative outcome; t_reply answers from a failure route; t_relay_to_udp and t_relay_to_tcp force
+/// the next hop.
 /// </summary>
 internal static class TmModule
 {
@@ -20,8 +21,8 @@ internal static class TmModule
         "tm",
         [
             new F("t_relay", [], RouteKind.RequestAndFailure, _ => Relay),
-            F.Declared("t_relay_to_udp", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
-            F.Declared("t_relay_to_tcp", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
+            new F("t_relay_to_udp", [new("host", Text), new("port", Integer)], RouteKind.RequestAndFailure, b => BindRelayTo(b, "udp"), ValidateRelayTo),
+            new F("t_relay_to_tcp", [new("host", Text), new("port", Integer)], RouteKind.RequestAndFailure, b => BindRelayTo(b, "tcp"), ValidateRelayTo),
             new F("t_on_reply", [new("route", Integer)], RouteKind.RequestAndFailure, BindOnReply, ArmsRoute(RouteKind.OnReply)),
             new F("t_on_failure", [new("route", Integer)], RouteKind.RequestAndFailure, BindOnFailure, ArmsRoute(RouteKind.Failure)),
             new F("t_reply", [new("code", Integer), new("reason", Text)], RouteKind.RequestAndFailure, BindReply, ValidateReply),
@@ -97,6 +98,34 @@ internal static class TmModule
         };
 
         static async ValueTask<int> AwaitAsync(ValueTask<bool> pending) => await pending.ConfigureAwait(false) ? 1 : -1;
+    }
+
+    private static void ValidateRelayTo(FunctionBinding binding, ScriptDiagnostics diagnostics)
+    {
+        if (binding.Arguments[0].Text.Length == 0 || binding.Arguments[0].Text.AsSpan().ContainsAny(" ;<>"))
+        {
+            diagnostics.Error(binding.Arguments[0].Span, "the host must be an address or name without spaces or parameters");
+        }
+
+        if (binding.Arguments[1].Integer is < 1 or > 65535)
+        {
+            diagnostics.Error(binding.Arguments[1].Span, $"port {binding.Arguments[1].Integer} is not between 1 and 65535");
+        }
+    }
+
+    /// <summary>t_relay_to_udp/t_relay_to_tcp("host", port): t_relay with the next hop forced, Request-URI unchanged.</summary>
+    private static ScriptAction BindRelayTo(FunctionBinding binding, string transport)
+    {
+        var destination = Encoding.ASCII.GetBytes($"sip:{binding.Arguments[0].Text}:{binding.Arguments[1].Integer};transport={transport}");
+        return context =>
+        {
+            if (TransactionScope.Of(context) is { } scope)
+            {
+                scope.Destination = destination;
+            }
+
+            return Relay(context);
+        };
     }
 
     private static ValueTask<int> Relay(RouteContext context)

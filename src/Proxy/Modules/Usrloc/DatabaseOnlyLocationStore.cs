@@ -34,6 +34,13 @@ public sealed class DatabaseOnlyLocationStore : ILocationStore
         return BindingRules.Order(rows.Where(binding => !binding.IsExpiredAt(now)));
     }
 
+    public async ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default)
+    {
+        var now = Now;
+        var rows = await _repository.LoadAllAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Where(binding => !binding.IsExpiredAt(now)).ToList();
+    }
+
     public async ValueTask<PutOutcome> PutAsync(ContactBinding binding, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(binding);

@@ -18,6 +18,12 @@ public interface ILocationStore : IAsyncDisposable
     ValueTask<IReadOnlyList<ContactBinding>> GetAsync(string aor, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Every unexpired binding of every AOR, grouped by AOR: NAT keepalive pings walk it for
+    /// contacts with the NAT flag. A snapshot; later changes do not show in it.
+    /// </summary>
+    ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Adds, refreshes or (when <see cref="ContactBinding.Expires"/> is not in the future)
     /// removes the binding of (AOR, contact), following RFC 3261 §10.3 step 7: for the same
     /// Call-ID only a higher CSeq may change it.

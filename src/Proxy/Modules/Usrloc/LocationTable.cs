@@ -27,6 +27,20 @@ public sealed class LocationTable
         }
     }
 
+    public List<ContactBinding> Snapshot(DateTime utcNow)
+    {
+        var all = new List<ContactBinding>();
+        foreach (var (_, list) in _records)
+        {
+            lock (list)
+            {
+                all.AddRange(BindingRules.Order(list.Where(binding => !binding.IsExpiredAt(utcNow))));
+            }
+        }
+
+        return all;
+    }
+
     /// <summary>The outcome <see cref="Put"/> would have, without changing anything.</summary>
     public PutOutcome Decide(ContactBinding binding, DateTime utcNow)
     {

@@ -25,6 +25,9 @@ public sealed class MemoryLocationStore : ILocationStore
     public ValueTask<IReadOnlyList<ContactBinding>> GetAsync(string aor, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<ContactBinding>>(_table.Get(aor, Now));
 
+    public ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<ContactBinding>>(_table.Snapshot(Now));
+
     public ValueTask<PutOutcome> PutAsync(ContactBinding binding, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_table.Put(binding, Now));
 

@@ -12,6 +12,7 @@ public sealed class PeriodicWork : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
     private int _busy;
+    private int _completedRuns;
 
     public PeriodicWork(TimeProvider time, TimeSpan period, Func<CancellationToken, ValueTask> work)
     {
@@ -26,8 +27,6 @@ public sealed class PeriodicWork : IAsyncDisposable
 
     /// <summary>How many runs have finished, failed or not.</summary>
     public int CompletedRuns => Volatile.Read(ref _completedRuns);
-
-    private int _completedRuns;
 
     public async ValueTask DisposeAsync()
     {

@@ -53,37 +53,51 @@ public sealed class WriteBackLocationStore : ILocationStore
     public ValueTask<IReadOnlyList<ContactBinding>> GetAsync(string aor, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<ContactBinding>>(_table.Get(aor, Now));
 
+    public ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<ContactBinding>>(_table.Snapshot(Now));
+
     public ValueTask<PutOutcome> PutAsync(ContactBinding binding, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        var outcome = _table.Put(binding, Now);
-        if (outcome is PutOutcome.Inserted or PutOutcome.Updated)
+        // The table change and its pending record happen under one lock, so the pending set
+        // always holds the latest state of a binding even when two updates of it race.
+        lock (_pendingLock)
         {
-            MarkPending(binding.Aor, binding.Contact, binding);
-        }
-        else if (outcome == PutOutcome.Removed)
-        {
-            MarkPending(binding.Aor, binding.Contact, null);
-        }
+            var outcome = _table.Put(binding, Now);
+            if (outcome is PutOutcome.Inserted or PutOutcome.Updated)
+            {
+                _pending[(binding.Aor, binding.Contact)] = binding;
+            }
+            else if (outcome == PutOutcome.Removed)
+            {
+                _pending[(binding.Aor, binding.Contact)] = null;
+            }
 
-        return ValueTask.FromResult(outcome);
+            return ValueTask.FromResult(outcome);
+        }
     }
 
     public ValueTask<bool> RemoveAsync(string aor, string contact, CancellationToken cancellationToken = default)
     {
-        MarkPending(aor, contact, null);
-        return ValueTask.FromResult(_table.Remove(aor, contact));
+        lock (_pendingLock)
+        {
+            _pending[(aor, contact)] = null;
+            return ValueTask.FromResult(_table.Remove(aor, contact));
+        }
     }
 
     public ValueTask<int> RemoveAllAsync(string aor, CancellationToken cancellationToken = default)
     {
-        var removed = _table.RemoveAll(aor);
-        foreach (var binding in removed)
+        lock (_pendingLock)
         {
-            MarkPending(binding.Aor, binding.Contact, null);
-        }
+            var removed = _table.RemoveAll(aor);
+            foreach (var binding in removed)
+            {
+                _pending[(binding.Aor, binding.Contact)] = null;
+            }
 
-        return ValueTask.FromResult(removed.Length);
+            return ValueTask.FromResult(removed.Length);
+        }
     }
 
     /// <summary>Expired rows leave the database at the next flush.</summary>
@@ -133,14 +147,6 @@ public sealed class WriteBackLocationStore : ILocationStore
         }
 
         _flushing.Dispose();
-    }
-
-    private void MarkPending(string aor, string contact, ContactBinding? change)
-    {
-        lock (_pendingLock)
-        {
-            _pending[(aor, contact)] = change;
-        }
     }
 
     private void Requeue(Dictionary<(string Aor, string Contact), ContactBinding?> batch)

@@ -32,6 +32,9 @@ public sealed class WriteThroughLocationStore : ILocationStore
     public ValueTask<IReadOnlyList<ContactBinding>> GetAsync(string aor, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<ContactBinding>>(_table.Get(aor, Now));
 
+    public ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<ContactBinding>>(_table.Snapshot(Now));
+
     public async ValueTask<PutOutcome> PutAsync(ContactBinding binding, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(binding);

@@ -37,7 +37,7 @@ public sealed class MySqlProvider : ISqlProvider
     public string TableExistsSql =>
         "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = @name";
 
-    public IReadOnlyList<string> ConnectionSetup { get; } = [];
+    public ValueTask PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public DbConnection CreateConnection() => new MySqlConnection(_connectionString);
 

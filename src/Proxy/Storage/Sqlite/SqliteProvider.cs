@@ -12,6 +12,7 @@ public sealed class SqliteProvider : ISqlProvider
     private const int SqliteCantOpen = 14;
 
     private readonly string _connectionString;
+    private bool _walChecked;
 
     public SqliteProvider(DbUrl url, DatabaseOptions options)
     {
@@ -31,7 +32,23 @@ public sealed class SqliteProvider : ISqlProvider
 
     public string TableExistsSql => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @name";
 
-    public IReadOnlyList<string> ConnectionSetup { get; } = ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=2000"];
+    /// <summary>
+    /// WAL lets the ctl command write while the proxy reads. The mode is stored in the file, so
+    /// one switch per process is enough; busy waits come from the connection's default timeout.
+    /// </summary>
+    public async ValueTask PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (Volatile.Read(ref _walChecked))
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _walChecked, true);
+    }
 
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 

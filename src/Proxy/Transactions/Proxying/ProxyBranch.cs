@@ -42,6 +42,9 @@ internal sealed class ProxyBranch : ITimerWheelTarget
 
     public ClientTransaction? Cancel { get; set; }
 
+    /// <summary>Timer C ran out while it rang: whatever it answers now, for the caller it timed out (408).</summary>
+    public bool TimedOut { get; set; }
+
     /// <summary>The request sent on this branch, parsed on first use (for CANCEL and ACK).</summary>
     public SipMessage? SentRequest => _sentRequest ??= ForwardedRequestWriter.Parse(Transaction.Request);
 

@@ -198,7 +198,16 @@ public sealed class ResponseContext : IServerTransactionUser, IClientTransaction
             }
 
             RunReplyHook(response);
-            if (branch.IsPending || branch.FinalResponse is null)
+            if (branch.TimedOut)
+            {
+                // The 487 that follows Timer C's CANCEL: the caller hears 408 (RFC 3261 16.8).
+                if (branch.IsPending)
+                {
+                    branch.FinalStatus = 408;
+                    branch.StopCancelGuard(_proxy.Wheel);
+                }
+            }
+            else if (branch.IsPending || branch.FinalResponse is null)
             {
                 branch.FinalStatus = status;
                 branch.FinalResponse = Upstream(response);
@@ -224,7 +233,7 @@ public sealed class ResponseContext : IServerTransactionUser, IClientTransaction
                 return;
             }
 
-            branch.FinalStatus = 487;
+            branch.FinalStatus = branch.TimedOut ? 408 : 487;
             branch.Transaction.Abort();
             TryComplete();
         }
@@ -241,8 +250,10 @@ public sealed class ResponseContext : IServerTransactionUser, IClientTransaction
             }
 
             // RFC 3261 section 16.8: cancel a ringing branch; one that never answered counts as 408.
+            // Either way the caller is told 408, as Kamailio does when fr_inv_timer runs out.
             if (transaction.ReceivedProvisional)
             {
+                branch.TimedOut = true;
                 branch.CancelWanted = true;
                 if (branch.Cancel is null)
                 {
@@ -276,7 +287,7 @@ public sealed class ResponseContext : IServerTransactionUser, IClientTransaction
 
             // Timer B/F is a 408 (section 16.7 step 2 via 17.1), a transport failure a 503 (16.9);
             // a branch being cancelled ends as cancelled.
-            branch.FinalStatus = branch.CancelWanted ? 487 : reason == TransactionEnd.Timeout ? 408 : 503;
+            branch.FinalStatus = branch.TimedOut ? 408 : branch.CancelWanted ? 487 : reason == TransactionEnd.Timeout ? 408 : 503;
             branch.StopCancelGuard(_proxy.Wheel);
             TryComplete();
         }

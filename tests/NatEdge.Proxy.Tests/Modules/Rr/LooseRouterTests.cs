@@ -11,10 +11,7 @@ public sealed class LooseRouterTests
 {
     // The proxy listens on 127.0.0.1:5060 (UDP) and 127.0.0.1:5070 (TCP) and is also proxy.test.
     private static bool IsLocal(ReadOnlySpan<byte> host, int port)
-    {
-        var effective = port == 0 ? 5060 : port;
-        return (host.SequenceEqual("127.0.0.1"u8) && effective is 5060 or 5070) || Ascii.EqualsIgnoreCase(host, "proxy.test"u8);
-    }
+        => (host.SequenceEqual("127.0.0.1"u8) && port is 5060 or 5070) || Ascii.EqualsIgnoreCase(host, "proxy.test"u8);
 
     private static (LooseRouteOutcome Outcome, string Written) Route(string uri, string routes, string toTag = "callee-tag")
     {

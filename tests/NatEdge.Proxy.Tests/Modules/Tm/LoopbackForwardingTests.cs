@@ -21,7 +21,7 @@ namespace NatEdge.Proxy.Tests.Modules.Tm;
 /// </summary>
 public sealed class LoopbackForwardingTests : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private readonly TcpConnectionTable _connections = new(new TransportLimits(), TimeProvider.System);
     private readonly ForwardingHandler _handler = new();

@@ -171,6 +171,21 @@ public sealed class TmModuleTests
     }
 
     [Fact]
+    public void T_relay_to_udp_sends_to_the_given_host_and_port_with_the_request_uri_unchanged()
+    {
+        using var h = new TmScriptHarness(Header + """
+            route {
+              t_relay_to_udp("127.0.0.9", 5080);
+            }
+            """);
+
+        h.Request(Request("INVITE", uri: Bob)).ShouldBe(1);
+
+        StartLine(h.Proxy.Downstream("127.0.0.9:5080").Sent.Single().Message).ShouldBe($"INVITE {Bob} SIP/2.0");
+        h.Proxy.Downstream("127.0.0.2:5060").Sent.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void T_on_reply_of_an_undefined_route_is_a_load_error()
     {
         var loaded = NatEdge.Proxy.Routing.ScriptLoader.LoadText(Header + """

@@ -48,13 +48,13 @@ internal sealed class ProxyHarness : IDisposable
             + extra
             + "Content-Length: 0\r\n\r\n";
 
-    /// <summary>A response to a request a downstream element received: its Vias, From, To with a tag, Call-ID and CSeq.</summary>
+    /// <summary>A response to a request a downstream element received: its Vias, Record-Routes (RFC 3261 12.1.1), From, To with a tag, Call-ID and CSeq.</summary>
     public static string Answer(string request, int code, string toTag = "callee-tag", string reason = "X")
     {
         var builder = new StringBuilder($"SIP/2.0 {code} {reason}\r\n");
         foreach (var line in request.Split("\r\n"))
         {
-            if (line.StartsWith("Via:", StringComparison.Ordinal) || line.StartsWith("From:", StringComparison.Ordinal)
+            if (line.StartsWith("Via:", StringComparison.Ordinal) || line.StartsWith("Record-Route:", StringComparison.Ordinal) || line.StartsWith("From:", StringComparison.Ordinal)
                 || line.StartsWith("Call-ID:", StringComparison.Ordinal) || line.StartsWith("CSeq:", StringComparison.Ordinal))
             {
                 builder.Append(line).Append("\r\n");

@@ -155,7 +155,7 @@ public sealed class StatefulProxyTests : IDisposable
     }
 
     [Fact]
-    public void A_ringing_callee_is_cancelled_at_timer_c_and_its_487_reaches_the_caller()
+    public void A_ringing_callee_is_cancelled_at_timer_c_and_the_caller_gets_408()
     {
         using var h = new ProxyHarness(new SipTimers { InviteFinalResponseTimeout = TimeSpan.FromSeconds(60) });
         h.Relay(Request("INVITE"), BobUri);
@@ -170,11 +170,12 @@ public sealed class StatefulProxyTests : IDisposable
         h.Proxy.ReceiveResponse(Parse(Answer(cancel, 200))).ShouldBe(ResponseResult.Handled);
         h.Respond(Bob, 0, 487).ShouldBe(ResponseResult.Handled);
 
-        h.Caller.Sent.Select(s => StartLine(s.Message)).ShouldBe(["SIP/2.0 100 Trying", "SIP/2.0 180 X", "SIP/2.0 487 X"]);
+        StartLine(h.Downstream(Bob).Sent[2].Message).ShouldBe($"ACK {BobUri} SIP/2.0");
+        h.Caller.Sent.Select(s => StartLine(s.Message)).ShouldBe(["SIP/2.0 100 Trying", "SIP/2.0 180 X", "SIP/2.0 408 Request Timeout"]);
     }
 
     [Fact]
-    public void A_cancelled_branch_that_never_answers_is_given_up_after_64_t1()
+    public void A_branch_cancelled_at_timer_c_that_never_answers_is_given_up_after_64_t1()
     {
         using var h = new ProxyHarness(new SipTimers { InviteFinalResponseTimeout = TimeSpan.FromSeconds(60) });
         h.Relay(Request("INVITE"), BobUri);
@@ -182,7 +183,7 @@ public sealed class StatefulProxyTests : IDisposable
 
         h.Clock.RunFor(TimeSpan.FromSeconds(60 + 32));
 
-        h.Caller.Sent.Select(s => StartLine(s.Message)).ShouldBe(["SIP/2.0 100 Trying", "SIP/2.0 180 X", "SIP/2.0 487 Request Terminated"]);
+        h.Caller.Sent.Select(s => StartLine(s.Message)).ShouldBe(["SIP/2.0 100 Trying", "SIP/2.0 180 X", "SIP/2.0 408 Request Timeout"]);
     }
 
     [Fact]
@@ -212,6 +213,20 @@ public sealed class StatefulProxyTests : IDisposable
         _h.Clock.RunFor(TimeSpan.FromSeconds(40));
         _h.Proxy.ServerTransactionCount.ShouldBe(0);
         _h.Proxy.ClientTransactionCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public void A_branch_cancelled_by_the_caller_that_never_answers_ends_in_487_after_64_t1()
+    {
+        _h.Relay(Request("INVITE"), BobUri);
+        _h.Respond(Bob, 0, 180);
+        _h.Relay(Request("CANCEL"), BobUri);
+
+        _h.Clock.RunFor(TimeSpan.FromSeconds(31.99));
+        CallerGot().Length.ShouldBe(3);
+        _h.Clock.RunFor(TimeSpan.FromMilliseconds(10));
+
+        CallerGot().ShouldBe(["SIP/2.0 100 Trying", "SIP/2.0 180 X", "SIP/2.0 200 OK", "SIP/2.0 487 Request Terminated"]);
     }
 
     [Fact]
