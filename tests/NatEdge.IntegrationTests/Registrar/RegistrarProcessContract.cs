@@ -68,14 +68,15 @@ public abstract class RegistrarProcessContract
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public async Task A_registration_survives_sigkill_and_restart(int dbMode)
+    public async Task A_call_reaches_a_phone_registered_before_a_sigkill_and_restart(int dbMode)
     {
         var url = await PreparedDbUrlAsync();
         var config = RegistrarProxy.StageOne(url, dbMode);
-        await using (var first = await RegistrarProxy.StartAsync(config))
+        var first = await RegistrarProxy.StartAsync(config);
+        using var phone = new DigestPhone(first, "1000", "unused");
+        await using (first)
         {
-            var result = await RegistrarProxy.RegisterAsync(first, "register_uac.xml", calls: 1);
-            result.ExitCode.ShouldBe(0, $"SIPp: {result}\nproxy output:\n{first.Process.Output}");
+            (await phone.RegisterAsync()).ShouldStartWith("SIP/2.0 200 OK\r\n");
 
             // db_mode 2 writes back on its timer (timer_interval 1 s): wait until the row is there, then kill.
             await WaitForBindingInDatabaseAsync(url);
@@ -86,7 +87,51 @@ public abstract class RegistrarProcessContract
         await using var restarted = await RegistrarProxy.StartAsync(config);
         var query = await RegistrarProxy.QueryAsync(restarted, "1000");
         query.ShouldStartWith("SIP/2.0 200 OK\r\n");
-        query.ShouldContain("Contact: <sip:1000@127.0.0.1:");
+        query.ShouldContain($"Contact: <sip:1000@127.0.0.1:{phone.Port}>");
+
+        using var caller = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        await caller.SendAsync(System.Text.Encoding.ASCII.GetBytes(RegistrarProxy.Invite(caller, restarted, "1000")), restarted.EndPoint);
+
+        var relayed = await phone.ReceiveAsync();
+        relayed.ShouldStartWith($"INVITE sip:1000@127.0.0.1:{phone.Port} SIP/2.0\r\n", customMessage: restarted.Process.Output);
+    }
+
+    [Fact]
+    public async Task An_invite_is_challenged_407_then_reaches_the_callee_without_its_credentials()
+    {
+        var url = await PreparedDbUrlAsync();
+        await using var proxy = await RegistrarProxy.StartAsync(RegistrarProxy.StageTwo(url));
+        using var callee = new DigestPhone(proxy, "1000", "secret1000");
+        var challenge = DigestPhone.Challenges(await callee.RegisterAsync()).ShouldHaveSingleItem();
+        (await callee.RegisterAsync(callee.Answer(challenge))).ShouldStartWith("SIP/2.0 200 OK\r\n");
+        using var caller = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var requestUri = $"sip:1000@{RegistrarProxy.Domain}:{proxy.Port}";
+
+        await caller.SendAsync(System.Text.Encoding.ASCII.GetBytes(RegistrarProxy.Invite(caller, proxy, "1000", from: "1001", cseq: 1)), proxy.EndPoint);
+        var refused = await FinalReplyAsync(caller);
+        refused.ShouldStartWith("SIP/2.0 407 Proxy Authentication Required\r\n");
+        var offer = DigestPhone.ProxyChallenges(refused).ShouldHaveSingleItem();
+
+        var credentials = DigestPhone.Credentials("Proxy-Authorization", "INVITE", requestUri, "1001", "secret1001", offer);
+        await caller.SendAsync(System.Text.Encoding.ASCII.GetBytes(RegistrarProxy.Invite(caller, proxy, "1000", from: "1001", cseq: 2, extra: credentials)), proxy.EndPoint);
+
+        var relayed = await callee.ReceiveAsync();
+        relayed.ShouldStartWith($"INVITE sip:1000@127.0.0.1:{callee.Port} SIP/2.0\r\n", customMessage: proxy.Process.Output);
+        relayed.ShouldNotContain("Proxy-Authorization", customMessage: "consume_credentials removes them before relaying");
+    }
+
+    private static async Task<string> FinalReplyAsync(System.Net.Sockets.UdpClient client)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            var (text, _) = await RawSipClient.ReceiveUdpAsync(client, TimeSpan.FromSeconds(10));
+            if (!text.StartsWith("SIP/2.0 1", StringComparison.Ordinal))
+            {
+                return text;
+            }
+        }
+
+        throw new ShouldAssertException("no final reply after five provisional ones");
     }
 
     [Fact]

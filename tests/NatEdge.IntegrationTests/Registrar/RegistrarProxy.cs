@@ -84,6 +84,22 @@ internal static class RegistrarProxy
             extra);
     }
 
+    /// <summary>An INVITE from <paramref name="caller"/> to <paramref name="user"/> at the proxy.</summary>
+    public static string Invite(System.Net.Sockets.UdpClient caller, ProxyProcess proxy, string user, string from = "caller", int cseq = 1, string extra = "")
+    {
+        var local = (System.Net.IPEndPoint)caller.Client.LocalEndPoint!;
+        return $"INVITE sip:{user}@{Domain}:{proxy.Port} SIP/2.0\r\n" +
+            $"Via: SIP/2.0/UDP 127.0.0.1:{local.Port};branch=z9hG4bK-call-{Guid.NewGuid():N};rport\r\n" +
+            "Max-Forwards: 70\r\n" +
+            $"From: <sip:{from}@{Domain}>;tag=caller\r\n" +
+            $"To: <sip:{user}@{Domain}>\r\n" +
+            $"Call-ID: call-{local.Port}@127.0.0.1\r\n" +
+            $"CSeq: {cseq} INVITE\r\n" +
+            $"Contact: <sip:{from}@127.0.0.1:{local.Port}>\r\n" +
+            extra +
+            "Content-Length: 0\r\n\r\n";
+    }
+
     /// <summary>A REGISTER without Contact (a query, RFC 3261 10.2.3) answered by the proxy; returns the reply.</summary>
     public static async Task<string> QueryAsync(ProxyProcess proxy, string user)
     {

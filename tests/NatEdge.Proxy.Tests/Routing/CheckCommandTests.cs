@@ -42,11 +42,11 @@ public sealed class CheckCommandTests
     [Fact]
     public void The_executable_prints_diagnostics_and_exits_2_for_a_fixture_with_pending_functions()
     {
-        var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Fixtures, "01-hello-world.cfg"));
+        var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Fixtures, "03-nat-mediaproxy.cfg"));
 
         code.ShouldBe(2);
-        output.ShouldContain("01-hello-world.cfg:73:2: error: function 'lookup' (module registrar) is not implemented yet");
-        output.ShouldContain("3 error(s), 0 warning(s); the proxy would not start");
+        output.ShouldContain("03-nat-mediaproxy.cfg:69:26: error: function 'client_nat_test' (module mediaproxy) is not implemented yet");
+        output.ShouldContain("17 error(s), 0 warning(s); the proxy would not start");
     }
 
     [Fact]

@@ -214,6 +214,8 @@ public sealed class SaveTests
 
         public ValueTask<IReadOnlyList<ContactBinding>> GetAsync(string aor, CancellationToken cancellationToken = default) => throw Down();
 
+        public ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default) => throw Down();
+
         public ValueTask<PutOutcome> PutAsync(ContactBinding binding, CancellationToken cancellationToken = default) => throw Down();
 
         public ValueTask<bool> RemoveAsync(string aor, string contact, CancellationToken cancellationToken = default) => throw Down();
