@@ -5,8 +5,8 @@ namespace NatEdge.Proxy.Core;
 
 /// <summary>
 /// Decides what happens to a request that passed the pipeline's checks: parsed, validated, its
-/// top Via stamped with received/rport, within the size limit. The route-script engine is one;
-/// <see cref="FixedRequestRouter"/> stands in until it runs. The request's bytes belong to the
+/// top Via stamped with received/rport, within the size limit: <see cref="ScriptRequestRouter"/>
+/// runs the route script on it. The request's bytes belong to the
 /// receive loop: a router that keeps the request past the returned task must copy it.
 /// </summary>
 public interface IRequestRouter

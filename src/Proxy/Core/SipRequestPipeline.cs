@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NatEdge.Proxy.Hosting;
+using NatEdge.Proxy.Routing.Binding;
+using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Sip.Parsing;
@@ -9,13 +11,11 @@ using NatEdge.Proxy.Transport;
 namespace NatEdge.Proxy.Core;
 
 /// <summary>
-/// What happens to every received message, in order: parse; drop responses (a stateless core
-/// sent no requests, so no response is ours) and anything without a usable top Via; stamp the
-/// top Via with received/rport (RFC 3261 18.2.1, RFC 3581); answer a malformed request with the
-/// reply it is owed; refuse an oversize request with 513; then hand the request to the router.
-/// The route-script engine is the router meant for that place; until it runs,
-/// <see cref="FixedRequestRouter"/> answers OPTIONS to the proxy itself and gives the rest an
-/// honest error.
+/// What happens to every received message, in order: parse; hand responses to the response
+/// router (the transaction layer), or drop them when there is none; drop requests without a
+/// usable top Via; stamp the top Via with received/rport (RFC 3261 18.2.1, RFC 3581); answer a
+/// malformed request with the reply it is owed; refuse an oversize request with 513; then hand
+/// the request to the request router, which runs the route script.
 /// </summary>
 public sealed class SipRequestPipeline : ISipMessageHandler
 {
@@ -23,15 +23,17 @@ public sealed class SipRequestPipeline : ISipMessageHandler
 
     private readonly StatelessReplier _replier;
     private readonly IRequestRouter _router;
+    private readonly IResponseRouter? _responses;
     private readonly SipRequestValidator _validator;
     private readonly SipParserLimits _parserLimits;
     private readonly int _maxMessageBytes;
     private readonly ILogger _logger;
 
-    public SipRequestPipeline(StatelessReplier replier, IRequestRouter router, TransportLimits limits, ILogger logger)
+    public SipRequestPipeline(StatelessReplier replier, IRequestRouter router, TransportLimits limits, ILogger logger, IResponseRouter? responses = null)
     {
         _replier = replier;
         _router = router;
+        _responses = responses;
         _validator = SipRequestValidator.Default;
         _maxMessageBytes = limits.MaxMessageBytes;
 
@@ -40,14 +42,20 @@ public sealed class SipRequestPipeline : ISipMessageHandler
         _logger = logger;
     }
 
-    /// <summary>The pipeline of a running proxy: "myself" is every bound listener plus the script's aliases.</summary>
-    public static SipRequestPipeline Create(ProxyRunSettings settings, ProxyTransports transports, ILoggerFactory loggers)
+    /// <summary>
+    /// The pipeline of a running proxy: the script is compiled once the sockets are bound, so
+    /// "myself" is every bound listener (OS-chosen ports included) plus the script's aliases.
+    /// </summary>
+    public static SipRequestPipeline Create(ProxyRunSettings settings, BoundScript script, ProxyTransports transports, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(transports);
         var replier = new StatelessReplier(transports.Sender);
         var myself = new LocalIdentity(transports.All.Select(l => l.LocalEndPoint), settings.Aliases);
+        var compiled = ScriptCompiler.Compile(script, myself);
         return new SipRequestPipeline(
             replier,
-            new FixedRequestRouter(replier, myself),
+            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog()),
             settings.Limits,
             loggers.CreateLogger("NatEdge.Proxy.Core"));
     }
@@ -55,6 +63,11 @@ public sealed class SipRequestPipeline : ISipMessageHandler
     public ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken)
     {
         SipMessageParser.TryParse(message, SipFraming.Datagram, _parserLimits, out var parsed, out _, out _);
+        if (parsed is { IsResponse: true } && _responses is not null)
+        {
+            return _responses.RouteResponseAsync(parsed, context, cancellationToken);
+        }
+
         if (!TryAcceptRequest(parsed, context))
         {
             return ValueTask.CompletedTask;
@@ -104,7 +117,7 @@ public sealed class SipRequestPipeline : ISipMessageHandler
     {
         if (parsed is null || parsed.IsResponse)
         {
-            PipelineLog.Dropped(_logger, parsed is null ? "unparsable" : "response to no request of ours", context.Transport.ListenToken());
+            PipelineLog.Dropped(_logger, parsed is null ? "unparsable" : "a response, and no transaction layer to match it", context.Transport.ListenToken());
             return false;
         }
 

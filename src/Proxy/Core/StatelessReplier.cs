@@ -29,16 +29,22 @@ public sealed class StatelessReplier
         SipReceiveContext origin,
         CancellationToken cancellationToken)
     {
+        using var output = new RentedBufferWriter();
+        ResponseFactory.Write(output, request, statusCode, reasonPhrase.Span, extraHeaders.Span);
+        return await SendAsync(output.WrittenMemory, request, origin, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a response already built from <paramref name="request"/> back the way the request came.</summary>
+    public ValueTask<SendOutcome> SendAsync(ReadOnlyMemory<byte> response, SipMessage request, SipReceiveContext origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         if (!request.TryGetTopVia(out var via))
         {
             // Without a Via there is nowhere a response may be sent (RFC 3261 section 18.2.2).
-            return SendOutcome.Failed;
+            return new ValueTask<SendOutcome>(SendOutcome.Failed);
         }
 
-        using var output = new RentedBufferWriter();
-        ResponseFactory.Write(output, request, statusCode, reasonPhrase.Span, extraHeaders.Span);
-        var destination = ResponseDestination(via, origin);
-        return await _sender.SendResponseAsync(output.WrittenMemory, origin, destination, cancellationToken).ConfigureAwait(false);
+        return _sender.SendResponseAsync(response, origin, ResponseDestination(via, origin), cancellationToken);
     }
 
     /// <summary>

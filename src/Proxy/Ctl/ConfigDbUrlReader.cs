@@ -1,49 +1,36 @@
-using System.Text.RegularExpressions;
+using NatEdge.Proxy.Routing;
+using NatEdge.Proxy.Routing.Binding;
 
 namespace NatEdge.Proxy.Ctl;
 
 /// <summary>
-/// Finds the <c>db_url</c> modparam in a route script, which is all ctl needs from it. A stand-in
-/// until the script engine can load the file; keep any other reading of scripts out of ctl.
+/// The database a route script names, as the proxy itself would read it: the script is bound by
+/// the route-script engine and the value comes from its settings, first the <c>db_url</c> modparam
+/// of usrloc, then of auth_db, then <c>fifo_db_url</c> (the guide's serctl reads that one).
 /// </summary>
-public static partial class ConfigDbUrlReader
+public static class ConfigDbUrlReader
 {
-    /// <returns>The first db_url value set for any module, or null when the script sets none.</returns>
-    public static string? Read(string scriptText)
+    private static readonly string[] ModulesWithDbUrl = ["usrloc", "auth_db"];
+
+    /// <returns>The URL text, or null when the script names no database.</returns>
+    public static string? Read(BoundScript script)
     {
-        ArgumentNullException.ThrowIfNull(scriptText);
-        foreach (var line in scriptText.Split('\n'))
+        ArgumentNullException.ThrowIfNull(script);
+        foreach (var name in ModulesWithDbUrl)
         {
-            var code = StripComment(line);
-            var match = DbUrlModparam().Match(code);
-            if (match.Success)
+            if (script.Modules.TryGetValue(name, out var module) && module.IsSet("db_url"))
             {
-                return match.Groups["url"].Value;
+                return module.GetText("db_url");
             }
         }
 
-        return null;
+        return script.Settings.FifoDbUrl;
     }
 
-    /// <summary>A '#' outside double quotes starts a comment (route-script.md §1).</summary>
-    private static string StripComment(string line)
+    /// <summary>Binds the script at <paramref name="path"/> and reads its database URL.</summary>
+    public static string? ReadFile(string path, out ScriptDiagnostics diagnostics)
     {
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            if (line[i] == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (line[i] == '#' && !quoted)
-            {
-                return line[..i];
-            }
-        }
-
-        return line;
+        var bound = ScriptLoader.BindText(File.ReadAllText(path), path, out diagnostics);
+        return Read(bound);
     }
-
-    [GeneratedRegex("""modparam\s*\(\s*"[^"]*"\s*,\s*"db_url"\s*,\s*"(?<url>[^"]*)"\s*\)""", RegexOptions.CultureInvariant)]
-    private static partial Regex DbUrlModparam();
 }

@@ -81,10 +81,12 @@ public sealed class CtlSession
                 return false;
             }
 
-            text = ConfigDbUrlReader.Read(File.ReadAllText(path));
+            text = ConfigDbUrlReader.ReadFile(path, out var diagnostics);
             if (text is null)
             {
-                problem = $"{path}: no modparam sets db_url";
+                problem = diagnostics.HasErrors
+                    ? $"{path}: no usable db_url; the script has errors:{Environment.NewLine}{diagnostics.Render().TrimEnd()}"
+                    : $"{path}: no modparam sets db_url (usrloc or auth_db) and no fifo_db_url";
                 return false;
             }
         }

@@ -33,7 +33,7 @@ public static class ProxyHost
             using var metrics = settings.MetricsEndPoint is { } endPoint ? MetricsEndpoint.Start(endPoint, logger) : null;
             transports.Start();
             var listening = string.Join(' ', transports.All.Select(l => $"{l.Transport.ListenToken()}:{l.LocalEndPoint}"));
-            HostingLog.Started(logger, listening, settings.ConfigPath ?? "none");
+            HostingLog.Started(logger, listening, settings.ConfigName);
             try
             {
                 await Task.Delay(Timeout.Infinite, shutdown.Token).ConfigureAwait(false);

@@ -1,49 +1,62 @@
 using System.Globalization;
 using System.Net;
+using NatEdge.Proxy.Routing.Binding;
+using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Transport;
 
 namespace NatEdge.Proxy.Hosting;
 
-/// <summary>The validated start-up settings of <c>natedge-proxy run</c>: flags over the script over defaults.</summary>
+/// <summary>
+/// The validated start-up settings of <c>natedge-proxy run</c>: flags over the script's global
+/// parameters (<c>listen</c>, <c>port</c>, <c>alias</c>, <c>children</c>, as the route-script
+/// engine bound them) over defaults.
+/// </summary>
 public sealed record ProxyRunSettings(
     IReadOnlyList<ListenEndpoint> Endpoints,
-    IReadOnlyList<string> Aliases,
+    IReadOnlyList<HostAlias> Aliases,
     int ReceiveLoops,
     IPEndPoint? MetricsEndPoint,
     TransportLimits Limits,
-    string? ConfigPath)
+    string ConfigName)
 {
-    /// <summary>The script read when no --config is given (DESIGN.md, command-line contract).</summary>
-    public const string DefaultConfigPath = "config/natedge.cfg";
-
-    /// <summary>SER's default for children= (route-script spec, section 2).</summary>
-    public const int DefaultReceiveLoops = 8;
-
     /// <summary>
-    /// With nothing configured the proxy listens on loopback only: a default must never expose a
-    /// proxy on a public interface.
+    /// With no listen line and no flag the proxy listens on loopback only: a default must never
+    /// expose a proxy on a public interface.
     /// </summary>
-    public static readonly IReadOnlyList<ListenSpec> DefaultListen = [new ListenSpec(null, IPAddress.Loopback, null)];
+    public static readonly IReadOnlyList<ListenAddress> DefaultListen = [new ListenAddress(null, "127.0.0.1", IPAddress.Loopback, null)];
 
+    /// <summary>Every problem is added to <paramref name="errors"/>; null when there was any.</summary>
     public static ProxyRunSettings? Resolve(
-        string? configPath,
+        ScriptSettings script,
+        string configName,
         IReadOnlyList<string> listenFlags,
         string? metricsFlag,
         int? maxMessageBytes,
         List<string> errors)
     {
-        var script = ReadScript(configPath, errors, out var usedPath);
-
-        var fromFlags = new List<ListenSpec>();
-        foreach (var flag in listenFlags)
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(listenFlags);
+        ArgumentNullException.ThrowIfNull(errors);
+        var endpoints = new List<ListenEndpoint>();
+        if (listenFlags.Count > 0)
         {
-            if (ListenSpecParser.TryParse(flag, out var spec, out var error))
+            foreach (var flag in listenFlags)
             {
-                fromFlags.Add(spec);
+                if (!ListenParser.TryParse(flag, out var listen, out var problem))
+                {
+                    errors.Add($"--listen {flag}: {problem}");
+                }
+                else
+                {
+                    Expand(listen, script.Port, $"--listen {flag}", endpoints, errors);
+                }
             }
-            else
+        }
+        else
+        {
+            foreach (var listen in script.Listen.Count > 0 ? script.Listen : DefaultListen)
             {
-                errors.Add($"--listen {flag}: {error}");
+                Expand(listen, script.Port, $"{configName}: listen={listen}", endpoints, errors);
             }
         }
 
@@ -66,57 +79,54 @@ public sealed record ProxyRunSettings(
             }
         }
 
-        if (errors.Count > 0)
-        {
-            return null;
-        }
-
-        var specs = fromFlags.Count > 0 ? fromFlags : script.Listen.Count > 0 ? script.Listen : DefaultListen;
-        var port = script.Port ?? ListenSpec.DefaultSipPort;
-        var endpoints = specs.SelectMany(s => s.Expand(port)).Distinct().ToList();
-        return new ProxyRunSettings(endpoints, script.Aliases, script.Children ?? DefaultReceiveLoops, metrics, limits, usedPath);
+        return errors.Count > 0
+            ? null
+            : new ProxyRunSettings(endpoints.Distinct().ToList(), script.Aliases, script.Children, metrics, limits, configName);
     }
 
-    private static ScriptListenSettings ReadScript(string? configPath, List<string> errors, out string? usedPath)
+    /// <summary>A listen line without a transport means UDP and TCP; without a port, port=.</summary>
+    private static void Expand(ListenAddress listen, int defaultPort, string source, List<ListenEndpoint> endpoints, List<string> errors)
     {
-        usedPath = configPath ?? (File.Exists(DefaultConfigPath) ? DefaultConfigPath : null);
-        if (usedPath is null)
+        if (listen.Address is not { } address)
         {
-            return ScriptListenSettings.Empty;
+            // A listener binds an address; a name would make what is bound depend on the resolver at start-up.
+            errors.Add($"{source}: '{listen.Host}' is a name, not an address; listen on an IP address (127.0.0.1, [::1])");
+            return;
         }
 
-        if (!File.Exists(usedPath))
+        if (listen.Protocol == TransportProtocol.Tls)
         {
-            errors.Add($"--config {usedPath}: no such file");
-            return ScriptListenSettings.Empty;
+            errors.Add($"{source}: TLS is not offered; listen on udp or tcp");
+            return;
         }
 
-        try
+        var endPoint = new IPEndPoint(address, listen.Port ?? defaultPort);
+        if (listen.Protocol != TransportProtocol.Tcp)
         {
-            return ScriptListenSettings.Read(usedPath, errors);
+            endpoints.Add(new ListenEndpoint(SipTransportKind.Udp, endPoint));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        if (listen.Protocol != TransportProtocol.Udp)
         {
-            errors.Add($"--config {usedPath}: {e.Message}");
-            return ScriptListenSettings.Empty;
+            endpoints.Add(new ListenEndpoint(SipTransportKind.Tcp, endPoint));
         }
     }
 
-    private static bool TryParseMetrics(string text, out IPEndPoint? endPoint, out string? error)
+    private static bool TryParseMetrics(string text, out IPEndPoint? endPoint, out string error)
     {
         endPoint = null;
-        if (!ListenSpecParser.TryParse(text, out var spec, out error))
+        if (!ListenParser.TryParse(text, out var listen, out error))
         {
             return false;
         }
 
-        if (spec.Transport is not null || spec.Port is null)
+        if (listen.Protocol is not null || listen.Address is null || listen.Port is null)
         {
             error = "expected IP:PORT, e.g. 127.0.0.1:9090";
             return false;
         }
 
-        endPoint = new IPEndPoint(spec.Address, spec.Port.Value);
+        endPoint = new IPEndPoint(listen.Address, listen.Port.Value);
         return true;
     }
 

@@ -1,13 +1,15 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using NatEdge.Proxy.Core;
+using NatEdge.Proxy.Routing;
 
 namespace NatEdge.Proxy.Hosting;
 
 /// <summary>
 /// <c>natedge-proxy run [--config FILE] [--listen PROTO:IP:PORT]... [--metrics IP:PORT]</c>:
-/// runs the proxy in the foreground until SIGTERM or Ctrl-C, then exits 0.
+/// loads the route script (refusing to start, exit 2, with every diagnostic printed when it has
+/// errors), listens where the script and flags say, runs the script for every request until
+/// SIGTERM or Ctrl-C, then exits 0.
 /// </summary>
 internal static class RunCommand
 {
@@ -15,7 +17,7 @@ internal static class RunCommand
     {
         var config = new Option<FileInfo?>("--config")
         {
-            Description = $"route script (ser.cfg dialect); default {ProxyRunSettings.DefaultConfigPath} when it exists",
+            Description = $"route script (ser.cfg dialect); default {ScriptSource.DefaultConfigPath} when it exists, else the built-in copy of it",
         };
         var listen = new Option<string[]>("--listen")
         {
@@ -38,8 +40,24 @@ internal static class RunCommand
 
     private static int Run(string? configPath, string[] listen, string? metrics, int? maxMessageBytes)
     {
+        var source = ScriptSource.Resolve(configPath, out var sourceError);
+        if (source is null)
+        {
+            Console.Error.WriteLine($"natedge-proxy run: {sourceError}");
+            return Program.ExitBadUsage;
+        }
+
+        var script = ScriptLoader.BindText(source.Text, source.Name, out var diagnostics);
+        Console.Error.Write(diagnostics.Render());
+        if (diagnostics.HasErrors)
+        {
+            var count = diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error);
+            Console.Error.WriteLine($"natedge-proxy run: {source.Name}: {count} error(s); the proxy does not start");
+            return Program.ExitBadUsage;
+        }
+
         var errors = new List<string>();
-        var settings = ProxyRunSettings.Resolve(configPath, listen, metrics, maxMessageBytes, errors);
+        var settings = ProxyRunSettings.Resolve(script.Settings, source.Name, listen, metrics, maxMessageBytes, errors);
         if (settings is null)
         {
             foreach (var error in errors)
@@ -61,7 +79,7 @@ internal static class RunCommand
         using var shutdown = new ShutdownSignal();
         return ProxyHost.RunAsync(
                 settings,
-                transports => SipRequestPipeline.Create(settings, transports, loggers),
+                transports => SipRequestPipeline.Create(settings, script, transports, loggers),
                 loggers,
                 shutdown,
                 TimeProvider.System)

@@ -1,3 +1,4 @@
+using NatEdge.Proxy.Core;
 using NatEdge.Proxy.Routing.Binding;
 using NatEdge.Proxy.Routing.Syntax;
 
@@ -14,4 +15,17 @@ public sealed record FunctionBinding(
     RouteKind RouteKind,
     ModuleSettings Settings,
     ScriptSettings Script,
-    IReadOnlySet<(RouteKind Kind, int Number)> DefinedRoutes);
+    IReadOnlySet<(RouteKind Kind, int Number)> DefinedRoutes)
+{
+    private readonly LocalIdentity? _myself;
+
+    /// <summary>
+    /// What myself means where the script runs: the compiler supplies the bound sockets' identity;
+    /// a binding used without it falls back to the script's own listen lines.
+    /// </summary>
+    public LocalIdentity Myself
+    {
+        get => _myself ?? LocalIdentity.FromSettings(Script);
+        init => _myself = value;
+    }
+}

@@ -1,7 +1,9 @@
 using NatEdge.Proxy.Modules.Core;
 using NatEdge.Proxy.Modules.MaxFwd;
+using NatEdge.Proxy.Modules.Rr;
 using NatEdge.Proxy.Modules.Sl;
 using NatEdge.Proxy.Modules.TextOps;
+using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Routing.Syntax;
 using static NatEdge.Proxy.Modules.ArgumentKind;
 using F = NatEdge.Proxy.Modules.ModuleFunction;
@@ -25,8 +27,8 @@ internal static class ModuleCatalogue
         SlModule.Create(),
         MaxFwdModule.Create(),
         TextOpsModule.Create(),
-        Tm(),
-        Rr(),
+        TmModule.Create(),
+        RrModule.Create(),
         Usrloc(),
         Registrar(),
         new ScriptModule("mysql", [], []),
@@ -38,49 +40,6 @@ internal static class ModuleCatalogue
         NatHelper(),
         MediaProxy(),
     ];
-
-    private static ScriptModule Tm() => new(
-        "tm",
-        [
-            F.Declared("t_relay", RouteKind.RequestAndFailure),
-            F.Declared("t_relay_to_udp", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
-            F.Declared("t_relay_to_tcp", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
-            F.Declared("t_on_reply", RouteKind.RequestAndFailure, new FunctionParameter("route", Integer)) with { Validate = ArmsRoute(RouteKind.OnReply) },
-            F.Declared("t_on_failure", RouteKind.RequestAndFailure, new FunctionParameter("route", Integer)) with { Validate = ArmsRoute(RouteKind.Failure) },
-            F.Declared("t_reply", RouteKind.RequestAndFailure, new FunctionParameter("code", Integer), new FunctionParameter("reason", Text)),
-            F.Declared("t_newtran", RouteKind.Request),
-        ],
-        [
-            // Seconds, as in SER 0.9 tm: final response timer, INVITE final response timer, wait timer.
-            P.Int("fr_timer", 30) with { Minimum = 1 },
-            P.Int("fr_inv_timer", 120) with { Minimum = 1 },
-            P.Int("wt_timer", 5) with { Minimum = 1 },
-            P.Int("delete_timer", 2) with { Minimum = 1 },
-            P.Switch("noisy_ctimer", 0),
-            P.Switch("ruri_matching", 1),
-            P.Switch("via1_matching", 1),
-        ]);
-
-    /// <summary>t_on_reply("N") and t_on_failure("N") must name a route block the script defines.</summary>
-    private static FunctionValidator ArmsRoute(RouteKind kind) => (binding, diagnostics) =>
-    {
-        var argument = binding.Arguments[0];
-        var keyword = kind == RouteKind.OnReply ? "onreply_route" : "failure_route";
-        if (!binding.DefinedRoutes.Contains((kind, (int)Math.Clamp(argument.Integer, -1, int.MaxValue))))
-        {
-            diagnostics.Error(argument.Span, $"{binding.Call.Name}(\"{argument.Text}\") arms {keyword}[{argument.Text}], which is not defined",
-                $"define {keyword}[{argument.Text}] {{ ... }}");
-        }
-    };
-
-    private static ScriptModule Rr() => new(
-        "rr",
-        [
-            F.Declared("record_route", RouteKind.Request),
-            F.Declared("record_route_preset", RouteKind.Request, new FunctionParameter("address", Text)),
-            F.Declared("loose_route", RouteKind.Request),
-        ],
-        [P.Switch("enable_full_lr", 0), P.Switch("append_fromtag", 1), P.Switch("enable_double_rr", 1)]);
 
     private static ScriptModule Usrloc() => new(
         "usrloc",

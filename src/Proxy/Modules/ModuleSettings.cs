@@ -4,6 +4,7 @@ namespace NatEdge.Proxy.Modules;
 public sealed class ModuleSettings
 {
     private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     public ModuleSettings(ScriptModule module)
     {
@@ -20,5 +21,12 @@ public sealed class ModuleSettings
 
     public string GetText(string name) => (string)_values[name];
 
-    internal void Set(string name, object value) => _values[name] = value;
+    /// <summary>Whether the script wrote a modparam for it (the value is not the declared default).</summary>
+    public bool IsSet(string name) => _written.Contains(name);
+
+    internal void Set(string name, object value)
+    {
+        _values[name] = value;
+        _written.Add(name);
+    }
 }

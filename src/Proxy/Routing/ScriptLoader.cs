@@ -21,6 +21,13 @@ public static class ScriptLoader
         return new ScriptLoadResult(script, bound, diagnostics);
     }
 
+    /// <summary>Parses and binds only: settings and diagnostics, for tools that never run the script.</summary>
+    public static BoundScript BindText(string text, string fileName, out ScriptDiagnostics diagnostics, ModuleRegistry? registry = null)
+    {
+        diagnostics = new ScriptDiagnostics();
+        return Binder.Load(text, fileName, registry ?? ModuleRegistry.Default, diagnostics);
+    }
+
     public static ScriptLoadResult LoadFile(string path, ModuleRegistry? registry = null) =>
         LoadText(File.ReadAllText(path), path, registry);
 }

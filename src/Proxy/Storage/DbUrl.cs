@@ -78,18 +78,25 @@ public sealed record DbUrl
     public static DbUrl Parse(string? text) =>
         TryParse(text, out var url, out var error) ? url : throw new FormatException(Describe(error, text));
 
-    public static string Describe(DbUrlError error, string? text) => error switch
+    /// <summary>The forms a db_url may take, for hints next to an error.</summary>
+    public const string Forms = "write mysql://user:password@host[:port]/database or sqlite:PATH";
+
+    /// <summary>The error with the URL it refused, password hidden.</summary>
+    public static string Describe(DbUrlError error, string? text) => $"db_url '{Redact(text)}': {Problem(error)}";
+
+    /// <summary>What is wrong, in one phrase; the one place each error gets its words.</summary>
+    public static string Problem(DbUrlError error) => error switch
     {
         DbUrlError.None => "valid",
-        DbUrlError.UnknownScheme => $"db_url '{Redact(text)}': unknown scheme; use mysql://user:pass@host[:port]/db or sqlite:PATH",
-        DbUrlError.MissingUser => $"db_url '{Redact(text)}': no user; use mysql://user:pass@host[:port]/db",
-        DbUrlError.MissingHost => $"db_url '{Redact(text)}': no host",
-        DbUrlError.BadHost => $"db_url '{Redact(text)}': the host is not a name or an address",
-        DbUrlError.BadPort => $"db_url '{Redact(text)}': the port must be a number from 1 to 65535",
-        DbUrlError.MissingDatabase => $"db_url '{Redact(text)}': no database name after the host",
-        DbUrlError.BadDatabase => $"db_url '{Redact(text)}': the database name may not contain '/', '?' or spaces",
-        DbUrlError.MissingPath => $"db_url '{Redact(text)}': sqlite: needs a file path",
-        _ => $"db_url '{Redact(text)}': invalid",
+        DbUrlError.UnknownScheme => "unknown scheme; use mysql://user:pass@host[:port]/db or sqlite:PATH",
+        DbUrlError.MissingUser => "no user; use mysql://user:pass@host[:port]/db",
+        DbUrlError.MissingHost => "no host",
+        DbUrlError.BadHost => "the host is not a name or an address",
+        DbUrlError.BadPort => "the port must be a number from 1 to 65535",
+        DbUrlError.MissingDatabase => "no database name after the host",
+        DbUrlError.BadDatabase => "the database name may not contain '/', '?' or spaces",
+        DbUrlError.MissingPath => "sqlite: needs a file path",
+        _ => "invalid",
     };
 
     /// <summary>The URL as it may be printed: the password is never shown.</summary>

@@ -9,12 +9,16 @@ namespace NatEdge.Proxy.Transport;
 /// </summary>
 public readonly struct SipReceiveContext
 {
-    public SipReceiveContext(ISipListener listener, SocketAddress remote, TcpSipConnection? connection)
+    public SipReceiveContext(ISipListener listener, SocketAddress remote, TcpSipConnection? connection, ReceiveLoopState loop)
     {
         Listener = listener;
         Remote = remote;
         Connection = connection;
+        Loop = loop;
     }
+
+    /// <summary>The state of the receive loop this message came through, kept for its next message.</summary>
+    public ReceiveLoopState Loop { get; }
 
     public ISipListener Listener { get; }
 

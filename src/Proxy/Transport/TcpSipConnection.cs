@@ -48,6 +48,8 @@ public sealed class TcpSipConnection
     /// <summary>The peer's address; this instance is the connection table key and is never mutated.</summary>
     public SocketAddress RemoteAddress { get; }
 
+    private readonly ReceiveLoopState _loop = new();
+
     public IPEndPoint RemoteEndPoint { get; }
 
     public ISipListener Listener => _listener;
@@ -214,7 +216,7 @@ public sealed class TcpSipConnection
 
     private async ValueTask DeliverAsync(ReadOnlySequence<byte> message, CancellationToken token)
     {
-        var context = new SipReceiveContext(_listener, RemoteAddress, this);
+        var context = new SipReceiveContext(_listener, RemoteAddress, this, _loop);
         if (message.IsSingleSegment)
         {
             await InvokeHandlerAsync(message.First, context, token).ConfigureAwait(false);
@@ -257,7 +259,7 @@ public sealed class TcpSipConnection
         var header = frame.Bytes.IsEmpty ? ReadOnlyMemory<byte>.Empty : frame.Bytes.ToArray();
         try
         {
-            await _handler.HandleFramingErrorAsync(frame.Error, header, new SipReceiveContext(_listener, RemoteAddress, this), token).ConfigureAwait(false);
+            await _handler.HandleFramingErrorAsync(frame.Error, header, new SipReceiveContext(_listener, RemoteAddress, this, _loop), token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

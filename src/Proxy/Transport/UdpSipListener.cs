@@ -92,6 +92,7 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
     {
         var buffer = ArrayPool<byte>.Shared.Rent(TransportLimits.UdpReceiveBufferBytes);
         var remote = new SocketAddress(AddressFamily);
+        var loop = new ReceiveLoopState();
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -119,7 +120,7 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
                 }
 
                 // The common case, a handler that finishes at once, runs without an async state machine.
-                var handled = Deliver(buffer.AsMemory(0, received), remote, stopping);
+                var handled = Deliver(buffer.AsMemory(0, received), remote, loop, stopping);
                 if (!handled.IsCompletedSuccessfully)
                 {
                     await ObserveAsync(handled, remote, stopping).ConfigureAwait(false);
@@ -132,11 +133,11 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
         }
     }
 
-    private ValueTask Deliver(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken stopping)
+    private ValueTask Deliver(ReadOnlyMemory<byte> datagram, SocketAddress remote, ReceiveLoopState loop, CancellationToken stopping)
     {
         try
         {
-            return _handler.HandleMessageAsync(datagram, new SipReceiveContext(this, remote, null), stopping);
+            return _handler.HandleMessageAsync(datagram, new SipReceiveContext(this, remote, null, loop), stopping);
         }
 #pragma warning disable CA1031 // One bad datagram must never end the receive loop.
         catch (Exception e)

@@ -1,173 +1,296 @@
+using System.Buffers;
+
 namespace NatEdge.Shared.Timing;
 
 /// <summary>
-/// A hashed timing wheel driven by a <see cref="TimeProvider"/>: many timers share one periodic tick
-/// instead of one OS timer each. Due times are rounded up to the next tick; a timer further away than one
-/// revolution simply waits in its slot for later visits. Callbacks run on the tick's thread, outside the
-/// wheel's lock, so they may schedule or cancel timers. With a fake clock the tests own time.
+/// A hashed timing wheel (Varghese and Lauck) for every SIP timer of a process: one
+/// <see cref="ITimer"/> from the <see cref="TimeProvider"/> ticks it, entries are intrusive
+/// (<see cref="TimerWheelEntry"/>), schedule and cancel are O(1).
 /// </summary>
+/// <remarks>
+/// Sizing: with the default 10 ms tick and 1024 buckets one turn covers 10.24 s, which holds the
+/// short RFC 3261 timers (T1 = 500 ms doubling to T2 = 4 s, T4 = 5 s) without wrapping; the long
+/// ones (Timer B/F/H/J at 32 s, Timer C over 3 minutes, registration expiry) wrap and stay in their
+/// bucket until their absolute deadline tick comes, so a bucket visit also skips a few long timers.
+/// The underlying timer runs only while entries are scheduled, so an idle wheel costs nothing,
+/// and its ticks are aligned on tick boundaries so a fake clock sees exact deadlines.
+/// A timer never fires early; it fires at the first tick boundary at or after its deadline.
+/// Ownership and locking: the buckets, links and the tick counter are guarded by one lock; callbacks
+/// run after it is released, on the timer's thread.
+/// </remarks>
 public sealed class TimerWheel : IDisposable
 {
-    private readonly TimeProvider _time;
-    private readonly long _tickTimestampUnits;
+    public static readonly TimeSpan DefaultTick = TimeSpan.FromMilliseconds(10);
+
+    public const int DefaultBucketCount = 1024;
+
+    private readonly TimeProvider _timeProvider;
+    private readonly long _tickLength;
+    private readonly TimerWheelEntry?[] _buckets;
     private readonly long _origin;
-    private readonly TimerWheelEntry?[] _slots;
-    private readonly Lock _gate = new();
     private readonly ITimer _timer;
+    private readonly Lock _gate = new();
     private long _processedTick;
     private int _count;
+    private bool _running;
     private bool _disposed;
 
-    /// <param name="time">The clock.</param>
-    /// <param name="tick">Resolution. 100 ms suits media timeouts counted in seconds.</param>
-    /// <param name="slotCount">Slots per revolution; 1024 ticks of 100 ms cover 102 s, the span of the usual timeouts.</param>
-    public TimerWheel(TimeProvider time, TimeSpan tick, int slotCount = 1024)
+    /// <param name="tick">Resolution; 10 ms by default, which SIP's 500 ms T1 needs. Media timeouts counted in seconds do well with 100 ms.</param>
+    /// <param name="slotCount">Buckets per turn of the wheel.</param>
+    public TimerWheel(TimeProvider timeProvider, TimeSpan? tick = null, int slotCount = DefaultBucketCount)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(tick, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var tickLength = tick ?? DefaultTick;
+        ArgumentOutOfRangeException.ThrowIfLessThan(tickLength, TimeSpan.FromMilliseconds(1), nameof(tick));
         ArgumentOutOfRangeException.ThrowIfLessThan(slotCount, 1);
-        _time = time;
-        Tick = tick;
-        _tickTimestampUnits = Math.Max(1, (long)(tick.TotalSeconds * time.TimestampFrequency));
-        _origin = time.GetTimestamp();
-        _slots = new TimerWheelEntry?[slotCount];
-        _timer = time.CreateTimer(static state => ((TimerWheel)state!).OnTick(), this, tick, tick);
+
+        _timeProvider = timeProvider;
+        _tickLength = tickLength.Ticks;
+        _buckets = new TimerWheelEntry?[slotCount];
+        _origin = timeProvider.GetTimestamp();
+        _timer = timeProvider.CreateTimer(static state => ((TimerWheel)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    public TimeSpan Tick { get; }
+    public TimeSpan Tick => TimeSpan.FromTicks(_tickLength);
 
-    public int Count
-    {
-        get { lock (_gate) return _count; }
-    }
+    public TimeProvider TimeProvider => _timeProvider;
 
-    /// <summary>Runs <paramref name="callback"/> once, <paramref name="delay"/> from now (rounded up to a tick).</summary>
+    /// <summary>Entries currently scheduled.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Reports exceptions thrown by timer targets and callbacks; they never reach the timer thread.</summary>
+    public event Action<Exception>? UnhandledCallbackException;
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once, <paramref name="delay"/> from now (rounded up to a tick).
+    /// Convenient for occasional timers; it allocates an entry per call, so per-message timers
+    /// should own a <see cref="TimerWheelEntry"/> and use <see cref="Schedule(TimerWheelEntry, TimeSpan)"/>.
+    /// </summary>
     public TimerWheelEntry Schedule(TimeSpan delay, Action<object?> callback, object? state)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
-        var now = _time.GetTimestamp() - _origin;
-        var dueUnits = now + (long)(delay.TotalSeconds * _time.TimestampFrequency);
-        var dueTick = (dueUnits + _tickTimestampUnits - 1) / _tickTimestampUnits;
-        var entry = new TimerWheelEntry(this, callback, state);
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            entry.DueTick = Math.Max(dueTick, _processedTick + 1);
-            Link(entry);
-        }
+        var entry = new TimerWheelEntry(callback, state);
+        Schedule(entry, delay);
         return entry;
     }
 
-    internal bool Cancel(TimerWheelEntry entry)
+    /// <summary>Arms <paramref name="entry"/> to expire after <paramref name="delay"/>; re-arms it if it was already scheduled.</summary>
+    public void Schedule(TimerWheelEntry entry, TimeSpan delay)
     {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (delay < TimeSpan.Zero)
+        {
+            delay = TimeSpan.Zero;
+        }
+
         lock (_gate)
         {
-            if (!entry.IsLinked) return false;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (entry.IsScheduled)
+            {
+                Unlink(entry);
+            }
+
+            entry.Wheel = this;
+
+            var elapsed = ElapsedTicks();
+            if (!_running)
+            {
+                // Nothing was pending, so no bucket needs a catch-up walk: restart counting from now.
+                _processedTick = elapsed / _tickLength;
+            }
+
+            var deadline = CeilingDivide(elapsed + delay.Ticks, _tickLength);
+            entry.DeadlineTick = Math.Max(deadline, _processedTick + 1);
+            entry.Version++;
+            Link(entry);
+            if (!_running)
+            {
+                Start(elapsed);
+            }
+        }
+    }
+
+    /// <summary>Disarms <paramref name="entry"/>; returns false when it was not scheduled.</summary>
+    public bool Cancel(TimerWheelEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_gate)
+        {
+            entry.Version++;
+            if (!entry.IsScheduled)
+            {
+                return false;
+            }
+
             Unlink(entry);
             return true;
         }
-    }
-
-    private void OnTick()
-    {
-        var currentTick = (_time.GetTimestamp() - _origin) / _tickTimestampUnits;
-        List<TimerWheelEntry>? due = null;
-        lock (_gate)
-        {
-            if (_disposed) return;
-            var slots = _slots.Length;
-            // After a long pause one revolution visits every slot; entries due earlier are all found.
-            var first = Math.Max(_processedTick + 1, currentTick - slots + 1);
-            for (var tick = first; tick <= currentTick; tick++)
-            {
-                var entry = _slots[tick % slots];
-                while (entry is not null)
-                {
-                    var next = entry.Next;
-                    if (entry.DueTick <= currentTick)
-                    {
-                        Unlink(entry);
-                        (due ??= []).Add(entry);
-                    }
-                    entry = next;
-                }
-            }
-            if (currentTick > _processedTick) _processedTick = currentTick;
-        }
-
-        if (due is null) return;
-        foreach (var entry in due)
-        {
-            try
-            {
-                entry.Callback(entry.State);
-            }
-#pragma warning disable CA1031 // a failing callback must not stop every other timer
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                UnhandledCallbackException?.Invoke(e);
-            }
-        }
-    }
-
-    /// <summary>Reports exceptions thrown by callbacks (they never reach the timer thread).</summary>
-    public event Action<Exception>? UnhandledCallbackException;
-
-    private void Link(TimerWheelEntry entry)
-    {
-        var slot = (int)(entry.DueTick % _slots.Length);
-        entry.Slot = slot;
-        entry.Previous = null;
-        entry.Next = _slots[slot];
-        if (entry.Next is not null) entry.Next.Previous = entry;
-        _slots[slot] = entry;
-        entry.IsLinked = true;
-        _count++;
-    }
-
-    private void Unlink(TimerWheelEntry entry)
-    {
-        if (entry.Previous is null) _slots[entry.Slot] = entry.Next;
-        else entry.Previous.Next = entry.Next;
-        if (entry.Next is not null) entry.Next.Previous = entry.Previous;
-        entry.Next = entry.Previous = null;
-        entry.IsLinked = false;
-        _count--;
     }
 
     public void Dispose()
     {
         lock (_gate)
         {
-            if (_disposed) return;
             _disposed = true;
+            _running = false;
         }
+
         _timer.Dispose();
     }
-}
 
-/// <summary>A scheduled timer; <see cref="Cancel"/> it when it is no longer needed.</summary>
-public sealed class TimerWheelEntry
-{
-    private readonly TimerWheel _wheel;
-
-    internal TimerWheelEntry(TimerWheel wheel, Action<object?> callback, object? state)
+    private void OnTick()
     {
-        _wheel = wheel;
-        Callback = callback;
-        State = state;
+        TimerExpiry[]? due = null;
+        var dueCount = 0;
+        lock (_gate)
+        {
+            if (_disposed || !_running)
+            {
+                return;
+            }
+
+            var nowTick = ElapsedTicks() / _tickLength;
+            // Each bucket is visited at most once per call, even after a long stall: every entry due
+            // by now sits in one of the visited buckets.
+            var lastVisit = Math.Min(nowTick, _processedTick + _buckets.Length);
+            for (var tick = _processedTick + 1; tick <= lastVisit; tick++)
+            {
+                var entry = _buckets[(int)(tick % _buckets.Length)];
+                while (entry is not null)
+                {
+                    var next = entry.Next;
+                    if (entry.DeadlineTick <= nowTick)
+                    {
+                        Unlink(entry);
+                        due ??= ArrayPool<TimerExpiry>.Shared.Rent(Math.Max(16, _count + 1));
+                        if (dueCount == due.Length)
+                        {
+                            due = Grow(due);
+                        }
+
+                        due[dueCount++] = new TimerExpiry(entry, entry.Version, entry.DeadlineTick);
+                    }
+
+                    entry = next;
+                }
+            }
+
+            _processedTick = Math.Max(_processedTick, nowTick);
+            if (_count == 0)
+            {
+                _running = false;
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (due is null)
+        {
+            return;
+        }
+
+        SortByDeadline(due, dueCount);
+        for (var i = 0; i < dueCount; i++)
+        {
+            Dispatch(due[i]);
+        }
+
+        ArrayPool<TimerExpiry>.Shared.Return(due, clearArray: true);
     }
 
-    internal Action<object?> Callback { get; }
-    internal object? State { get; }
-    internal long DueTick { get; set; }
-    internal int Slot { get; set; }
-    internal bool IsLinked { get; set; }
-    internal TimerWheelEntry? Next { get; set; }
-    internal TimerWheelEntry? Previous { get; set; }
+    private void Dispatch(TimerExpiry expiry)
+    {
+        if (!expiry.IsCurrent)
+        {
+            return;
+        }
 
-    /// <summary>Cancels the timer; false when it already ran or was cancelled.</summary>
-    public bool Cancel() => _wheel.Cancel(this);
+        try
+        {
+            expiry.Entry.Target.OnTimerExpired(expiry);
+        }
+#pragma warning disable CA1031 // a faulty target must not stop every other timer of the process
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            UnhandledCallbackException?.Invoke(ex);
+        }
+    }
+
+    private void Start(long elapsed)
+    {
+        _running = true;
+        var untilBoundary = _tickLength - (elapsed % _tickLength);
+        _timer.Change(TimeSpan.FromTicks(untilBoundary), TimeSpan.FromTicks(_tickLength));
+    }
+
+    private void Link(TimerWheelEntry entry)
+    {
+        var bucket = (int)(entry.DeadlineTick % _buckets.Length);
+        var head = _buckets[bucket];
+        entry.Previous = null;
+        entry.Next = head;
+        if (head is not null)
+        {
+            head.Previous = entry;
+        }
+
+        _buckets[bucket] = entry;
+        entry.Bucket = bucket;
+        _count++;
+    }
+
+    private void Unlink(TimerWheelEntry entry)
+    {
+        if (entry.Previous is null)
+        {
+            _buckets[entry.Bucket] = entry.Next;
+        }
+        else
+        {
+            entry.Previous.Next = entry.Next;
+        }
+
+        if (entry.Next is not null)
+        {
+            entry.Next.Previous = entry.Previous;
+        }
+
+        entry.Next = null;
+        entry.Previous = null;
+        entry.Bucket = -1;
+        _count--;
+    }
+
+    private long ElapsedTicks() => _timeProvider.GetElapsedTime(_origin).Ticks;
+
+    private static long CeilingDivide(long value, long divisor) => (value + divisor - 1) / divisor;
+
+    /// <summary>
+    /// After a stall one call collects several ticks' worth in bucket order, which is not deadline
+    /// order once the wheel wraps; batches are small, so an insertion sort restores the order.
+    /// </summary>
+    private static void SortByDeadline(TimerExpiry[] due, int count)
+    {
+        for (var i = 1; i < count; i++)
+        {
+            var item = due[i];
+            var j = i - 1;
+            while (j >= 0 && due[j].DeadlineTick > item.DeadlineTick)
+            {
+                due[j + 1] = due[j];
+                j--;
+            }
+
+            due[j + 1] = item;
+        }
+    }
+
+    private static TimerExpiry[] Grow(TimerExpiry[] array)
+    {
+        var larger = ArrayPool<TimerExpiry>.Shared.Rent(array.Length * 2);
+        array.CopyTo(larger, 0);
+        ArrayPool<TimerExpiry>.Shared.Return(array, clearArray: true);
+        return larger;
+    }
 }

@@ -8,6 +8,15 @@ namespace NatEdge.IntegrationTests.Proxy;
 /// <summary>The `natedge-proxy run` contract: defaults, config, flags, signals and exit codes.</summary>
 public class ProxyRunCommandTests
 {
+    private const string AnswerMyself = """
+        loadmodule "sl.so"
+        route {
+            if (uri == myself) { sl_send_reply("200", "OK"); break; };
+            sl_send_reply("404", "Not Found");
+        }
+
+        """;
+
     [Fact]
     public async Task With_no_arguments_it_listens_on_loopback_5060_udp_and_tcp_and_sigterm_exits_0()
     {
@@ -45,7 +54,7 @@ public class ProxyRunCommandTests
         await using var proxy = await ProxyProcess.StartWithArgumentsAsync(["run"], port, directory =>
         {
             Directory.CreateDirectory(Path.Combine(directory.Path, "config"));
-            File.WriteAllText(Path.Combine(directory.Path, "config", "natedge.cfg"), $"fork=no\nlisten=udp:127.0.0.1\nlisten=tcp:127.0.0.1\nport={p}\nchildren=2\nalias=sip.natedge.invalid\n");
+            File.WriteAllText(Path.Combine(directory.Path, "config", "natedge.cfg"), $"fork=no\nlisten=udp:127.0.0.1\nlisten=tcp:127.0.0.1\nport={p}\nchildren=2\nalias=sip.natedge.invalid\n{AnswerMyself}");
         });
 
         proxy.Process.Output.ShouldContain("config/natedge.cfg");
@@ -59,7 +68,7 @@ public class ProxyRunCommandTests
         var port = FreePorts.UdpAndTcp();
         var p = port.ToString(CultureInfo.InvariantCulture);
         await using var proxy = await ProxyProcess.StartWithArgumentsAsync(["run", "--config", "proxy.cfg"], port, directory =>
-            directory.File("proxy.cfg", $"listen=127.0.0.1:{p} # both transports\n"));
+            directory.File("proxy.cfg", $"listen=127.0.0.1:{p} # both transports\n{AnswerMyself}"));
 
         var reply = await RawSipClient.UdpExchangeAsync(proxy.EndPoint, RawSipClient.Options($"sip:127.0.0.1:{p}", "UDP", "phone.natedge.invalid", rport: true));
         RawSipClient.StatusCode(reply).ShouldBe(200);

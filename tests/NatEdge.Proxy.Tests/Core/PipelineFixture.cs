@@ -4,11 +4,17 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using NatEdge.Proxy.Core;
 using NatEdge.Proxy.Hosting;
+using NatEdge.Proxy.Routing;
+using NatEdge.Proxy.Routing.Binding;
+using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Transport;
 
 namespace NatEdge.Proxy.Tests.Core;
 
-/// <summary>The request pipeline behind a real UDP listener on loopback, and a client socket to talk to it.</summary>
+/// <summary>
+/// The request pipeline behind a real UDP listener on loopback, running the default script
+/// (config/natedge.cfg, as the executable embeds it), and a client socket to talk to it.
+/// </summary>
 internal sealed class PipelineFixture : IAsyncDisposable
 {
     private readonly TcpConnectionTable _connections;
@@ -23,9 +29,12 @@ internal sealed class PipelineFixture : IAsyncDisposable
         Listener = UdpSipListener.Bind(new IPEndPoint(IPAddress.Loopback, 0), 1, _handler, NullLogger.Instance);
         _udp.Add(Listener);
         var replier = new StatelessReplier(sender);
+        var script = ScriptLoader.BindText(ScriptSource.BuiltIn().Text, ScriptSource.BuiltInName, out var diagnostics);
+        diagnostics.HasErrors.ShouldBeFalse(diagnostics.Render());
+        var myself = new LocalIdentity([Listener.LocalEndPoint], (aliases ?? []).Select(a => new HostAlias(a, null)));
         Pipeline = new SipRequestPipeline(
             replier,
-            new FixedRequestRouter(replier, new LocalIdentity([Listener.LocalEndPoint], aliases ?? [])),
+            new ScriptRequestRouter(ScriptCompiler.Compile(script, myself), replier, new TextWriterScriptLog(TextWriter.Null)),
             limits,
             NullLogger.Instance);
         _handler.Target = Pipeline;

@@ -35,13 +35,17 @@ public class SipRequestPipelineTests
     [Fact]
     public async Task Options_to_an_alias_gets_200_and_a_missing_port_means_5060()
     {
-        // With no port in the URI the port is 5060 (RFC 3261 19.1.2), which this listener is not on.
+        // An alias without a port names the proxy on any port (SER's grep_aliases); the listen
+        // address itself is the proxy only on the bound port, and no port means 5060 (RFC 3261 19.1.2).
         await using var fixture = new PipelineFixture(aliases: ["sip.natedge.invalid"]);
 
         await fixture.SendAsync(Request("OPTIONS", $"sip:SIP.natedge.invalid:{fixture.Port}", fixture.ClientPort));
         Status(await fixture.ReplyAsync()).ShouldBe(200);
 
         await fixture.SendAsync(Request("OPTIONS", "sip:sip.natedge.invalid", fixture.ClientPort));
+        Status(await fixture.ReplyAsync()).ShouldBe(200);
+
+        await fixture.SendAsync(Request("OPTIONS", "sip:127.0.0.1", fixture.ClientPort));
         Status(await fixture.ReplyAsync()).ShouldBe(404);
     }
 

@@ -1,27 +1,29 @@
 using System.Net;
 using NatEdge.Proxy.Hosting;
+using NatEdge.Proxy.Routing;
+using NatEdge.Proxy.Routing.Binding;
 using NatEdge.Proxy.Transport;
 
 namespace NatEdge.Proxy.Tests.Hosting;
 
-public sealed class ProxyRunSettingsTests : IDisposable
+/// <summary>run's settings: the script's global parameters as the route-script engine binds them, flags over them.</summary>
+public sealed class ProxyRunSettingsTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("natedge-settings-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private string Script(string text)
+    private static ScriptSettings Script(string text)
     {
-        var path = Path.Combine(_directory, "test.cfg");
-        File.WriteAllText(path, text);
-        return path;
+        var bound = ScriptLoader.BindText(text + "\nroute { break; }\n", "test.cfg", out var diagnostics);
+        diagnostics.HasErrors.ShouldBeFalse(diagnostics.Render());
+        return bound.Settings;
     }
+
+    private static ProxyRunSettings? Resolve(ScriptSettings script, string[] listen, string? metrics, List<string> errors) =>
+        ProxyRunSettings.Resolve(script, "test.cfg", listen, metrics, null, errors);
 
     [Fact]
     public void Nothing_configured_listens_on_loopback_udp_and_tcp_5060()
     {
         var errors = new List<string>();
-        var settings = ProxyRunSettings.Resolve(Script("debug=3\n"), [], null, null, errors);
+        var settings = Resolve(Script("debug=3"), [], null, errors);
 
         errors.ShouldBeEmpty();
         settings!.Endpoints.ShouldBe(
@@ -29,7 +31,7 @@ public sealed class ProxyRunSettingsTests : IDisposable
             new ListenEndpoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5060)),
             new ListenEndpoint(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, 5060)),
         ]);
-        settings.ReceiveLoops.ShouldBe(ProxyRunSettings.DefaultReceiveLoops);
+        settings.ReceiveLoops.ShouldBe(8, "SER's default for children=");
     }
 
     [Fact]
@@ -42,15 +44,13 @@ public sealed class ProxyRunSettingsTests : IDisposable
             "listen=127.0.0.1           # INSERT YOUR IP ADDRESS HERE\n" +
             "listen=tcp:[::1]:5070\n" +
             "/* listen=10.0.0.1\n   listen=10.0.0.2 */\n" +
-            "// listen=10.0.0.3\n" +
             "port=5062\n" +
             "children=4\n" +
-            "alias=\"sip.example.net\"\n" +
-            "alias=pbx.example.net\n" +
-            "route { if (uri==myself) { break; } }\n");
+            "alias=\"sip.natedge.invalid\"\n" +
+            "alias=pbx.natedge.invalid:5080\n");
 
         var errors = new List<string>();
-        var settings = ProxyRunSettings.Resolve(script, [], null, null, errors);
+        var settings = Resolve(script, [], null, errors);
 
         errors.ShouldBeEmpty();
         settings!.Endpoints.ShouldBe(
@@ -60,45 +60,47 @@ public sealed class ProxyRunSettingsTests : IDisposable
             new ListenEndpoint(SipTransportKind.Tcp, new IPEndPoint(IPAddress.IPv6Loopback, 5070)),
         ]);
         settings.ReceiveLoops.ShouldBe(4);
-        settings.Aliases.ShouldBe(["sip.example.net", "pbx.example.net"]);
+        settings.Aliases.ShouldBe([new HostAlias("sip.natedge.invalid", null), new HostAlias("pbx.natedge.invalid", 5080)]);
     }
 
     [Fact]
     public void Listen_flags_replace_the_script_listen_lines()
     {
-        var script = Script("listen=127.0.0.1\nport=5062\n");
-
         var errors = new List<string>();
-        var settings = ProxyRunSettings.Resolve(script, ["udp:127.0.0.1:25060"], null, null, errors);
+        var settings = Resolve(Script("listen=127.0.0.1\nport=5062"), ["udp:127.0.0.1:25060", "127.0.0.1:0"], null, errors);
 
         errors.ShouldBeEmpty();
-        settings!.Endpoints.ShouldBe([new ListenEndpoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 25060))]);
+        settings!.Endpoints.ShouldBe(
+        [
+            new ListenEndpoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 25060)),
+            new ListenEndpoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 0)),
+            new ListenEndpoint(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, 0)),
+        ]);
     }
 
     [Fact]
-    public void Every_bad_line_is_reported_with_file_and_line()
+    public void Every_listen_the_proxy_cannot_bind_is_reported()
     {
-        var script = Script("listen=udp:localhost\nport=seventy\nchildren=0\n");
-
         var errors = new List<string>();
-        ProxyRunSettings.Resolve(script, ["sctp:127.0.0.1"], "127.0.0.1", null, errors).ShouldBeNull();
+        Resolve(Script("listen=udp:localhost\nlisten=tls:127.0.0.1:5061"), [], null, errors).ShouldBeNull();
 
-        errors.Count.ShouldBe(5);
-        errors[0].ShouldStartWith($"{script}:1: ");
-        errors[1].ShouldStartWith($"{script}:2: ");
-        errors[2].ShouldStartWith($"{script}:3: ");
-        errors[3].ShouldStartWith("--listen sctp:127.0.0.1: ");
-        errors[4].ShouldStartWith("--metrics 127.0.0.1: ");
+        errors.Count.ShouldBe(2);
+        errors[0].ShouldStartWith("test.cfg: listen=udp:localhost: ");
+        errors[0].ShouldContain("a name, not an address");
+        errors[1].ShouldStartWith("test.cfg: listen=tls:127.0.0.1:5061: ");
+        errors[1].ShouldContain("TLS is not offered");
     }
 
     [Fact]
-    public void A_missing_config_file_is_an_error()
+    public void Bad_flags_are_all_reported_by_name()
     {
         var errors = new List<string>();
+        Resolve(Script(string.Empty), ["sctp:127.0.0.1", "udp:localhost:5060"], "127.0.0.1", errors).ShouldBeNull();
 
-        ProxyRunSettings.Resolve(Path.Combine(_directory, "absent.cfg"), [], null, null, errors).ShouldBeNull();
-
-        errors.ShouldHaveSingleItem().ShouldContain("no such file");
+        errors.Count.ShouldBe(3);
+        errors[0].ShouldStartWith("--listen sctp:127.0.0.1: ");
+        errors[1].ShouldStartWith("--listen udp:localhost:5060: ");
+        errors[2].ShouldStartWith("--metrics 127.0.0.1: ");
     }
 
     [Fact]
@@ -106,7 +108,7 @@ public sealed class ProxyRunSettingsTests : IDisposable
     {
         var errors = new List<string>();
 
-        var settings = ProxyRunSettings.Resolve(Script(""), [], "127.0.0.1:9090", null, errors);
+        var settings = Resolve(Script(string.Empty), [], "127.0.0.1:9090", errors);
 
         settings!.MetricsEndPoint.ShouldBe(new IPEndPoint(IPAddress.Loopback, 9090));
     }

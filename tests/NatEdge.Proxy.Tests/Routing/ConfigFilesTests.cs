@@ -29,10 +29,11 @@ public sealed class ConfigFilesTests
     [InlineData("OPTIONS", "sip:127.0.0.1:5060;transport=tcp", "200 OK")]
     [InlineData("OPTIONS", "sip:alice@127.0.0.1", "404 Not Found")]
     [InlineData("INVITE", "sip:bob@127.0.0.1", "404 Not Found")]
-    [InlineData("REGISTER", "sip:127.0.0.1", "501 Not Implemented")]
-    [InlineData("BYE", "sip:bob@127.0.0.1", "481 Call/Transaction Does Not Exist")]
+    [InlineData("REGISTER", "sip:127.0.0.1", "404 Not Found")]
+    [InlineData("BYE", "sip:bob@127.0.0.1", "404 Not Found")]
     [InlineData("CANCEL", "sip:bob@127.0.0.1", "481 Call/Transaction Does Not Exist")]
-    [InlineData("INVITE", "sip:bob@other.test", "403 Relaying Not Available")]
+    [InlineData("FOOBAR", "sip:bob@127.0.0.1", "501 Not Implemented")]
+    [InlineData("INVITE", "sip:bob@other.test", "404 Not Found - No Route to the Request-URI Domain")]
     public void Default_config_answers_probes_and_refuses_the_rest_honestly(string method, string uri, string expected)
     {
         var harness = new ScriptHarness(Config("natedge.cfg"));
@@ -51,8 +52,27 @@ public sealed class ConfigFilesTests
         harness.Request(Probe.Replace("OPTIONS sip", "ACK sip", StringComparison.Ordinal).Replace("7 OPTIONS", "7 ACK", StringComparison.Ordinal));
         harness.Replies.ShouldBeEmpty();
 
+        // RFC 3261 16.3 step 3: an OPTIONS at Max-Forwards 0 may be answered by the proxy itself...
         harness.Request(Probe.Replace("Max-Forwards: 70", "Max-Forwards: 0", StringComparison.Ordinal));
-        harness.Replies.ShouldHaveSingleItem().ShouldStartWith("SIP/2.0 483 Too Many Hops\r\n");
+        harness.Replies.ShouldHaveSingleItem().ShouldStartWith("SIP/2.0 200 OK\r\n");
+
+        // ...any other request with nothing left to forward gets 483.
+        var other = new ScriptHarness(Config("natedge.cfg"));
+        other.Request(Probe.Replace("Max-Forwards: 70", "Max-Forwards: 0", StringComparison.Ordinal).Replace("OPTIONS sip:127.0.0.1", "MESSAGE sip:bob@other.test", StringComparison.Ordinal).Replace("7 OPTIONS", "7 MESSAGE", StringComparison.Ordinal));
+        other.Replies.ShouldHaveSingleItem().ShouldStartWith("SIP/2.0 483 Too Many Hops\r\n");
+    }
+
+    [Fact]
+    public void Default_config_answers_options_with_what_rfc_3261_11_2_lists()
+    {
+        var harness = new ScriptHarness(Config("natedge.cfg"));
+
+        harness.Request(Probe);
+
+        var reply = harness.Replies.ShouldHaveSingleItem();
+        reply.ShouldContain("\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER");
+        reply.ShouldContain("\r\nAccept: application/sdp\r\n");
+        reply.ShouldContain("\r\nSupported: \r\n");
     }
 
     [Fact]

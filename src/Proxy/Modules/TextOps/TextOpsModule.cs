@@ -22,7 +22,7 @@ internal static class TextOpsModule
             ModuleFunction.Declared("search_append", RouteKind.RequestAndFailure, new FunctionParameter("re", Regex), new FunctionParameter("text", Text)),
             ModuleFunction.Declared("replace", RouteKind.RequestAndFailure, new FunctionParameter("re", Regex), new FunctionParameter("text", Text)),
             ModuleFunction.Declared("replace_all", RouteKind.RequestAndFailure, new FunctionParameter("re", Regex), new FunctionParameter("text", Text)),
-            ModuleFunction.Declared("append_to_reply", RouteKind.Request, new FunctionParameter("header", Text)),
+            new("append_to_reply", [new("header", Text)], RouteKind.Request, BindAppendToReply, ValidateAppend),
             ModuleFunction.Declared("append_urihf", RouteKind.RequestAndFailure, new FunctionParameter("prefix", Text), new FunctionParameter("suffix", Text)),
         ],
         []);
@@ -39,11 +39,11 @@ internal static class TextOpsModule
         var colon = header.Text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
         {
-            diagnostics.Error(header.Span, "append_hf needs a whole header line 'Name: value\\r\\n'");
+            diagnostics.Error(header.Span, $"{binding.Call.Name} needs a whole header line 'Name: value\\r\\n'");
         }
         else if (!header.Text.EndsWith("\r\n", StringComparison.Ordinal))
         {
-            diagnostics.Error(header.Span, "append_hf's header must end with \\r\\n", $"write append_hf(\"{header.Text}\\r\\n\")");
+            diagnostics.Error(header.Span, $"{binding.Call.Name}'s header must end with \\r\\n", $"write {binding.Call.Name}(\"{header.Text}\\r\\n\")");
         }
     }
 
@@ -62,6 +62,17 @@ internal static class TextOpsModule
         return context =>
         {
             context.Message.AppendHeaderLine(line);
+            return new ValueTask<int>(1);
+        };
+    }
+
+    /// <summary>append_to_reply: the line goes into the next reply the script sends for this request.</summary>
+    private static ScriptAction BindAppendToReply(FunctionBinding binding)
+    {
+        var line = Encoding.UTF8.GetBytes(binding.Arguments[0].Text);
+        return context =>
+        {
+            context.AppendReplyHeader(line);
             return new ValueTask<int>(1);
         };
     }

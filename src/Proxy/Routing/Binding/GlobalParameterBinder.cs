@@ -103,12 +103,11 @@ internal static class GlobalParameterBinder
                 settings.Fifo = value.Text;
                 break;
             case "fifo_db_url":
-                if (DbUrlSyntax.Check(value.Text) is { } dbProblem)
+                if (DbUrlValue.Check(value.Text, value.Span, diagnostics))
                 {
-                    diagnostics.Error(value.Span, $"bad database URL '{value.Text}': {dbProblem}", DbUrlSyntax.Hint);
+                    settings.FifoDbUrl = value.Text;
                 }
 
-                settings.FifoDbUrl = value.Text;
                 break;
             default:
                 if (Array.IndexOf(AcceptedAndIgnored, parameter.Name) >= 0)

@@ -34,9 +34,8 @@ internal static class ModuleParameterValue
             return null;
         }
 
-        if (parameter.IsDbUrl && DbUrlSyntax.Check(value.Text) is { } problem)
+        if (parameter.IsDbUrl && !DbUrlValue.Check(value.Text, value.Span, diagnostics))
         {
-            diagnostics.Error(value.Span, $"bad database URL '{value.Text}': {problem}", DbUrlSyntax.Hint);
             return null;
         }
 

@@ -1,8 +1,9 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.RegularExpressions;
+using System.Text;
+using NatEdge.Proxy.Core;
 using NatEdge.Proxy.Routing.Syntax;
 
 namespace NatEdge.Proxy.Routing.Compilation;
@@ -45,7 +46,7 @@ internal sealed class TextMatchNode(Operand operand, Regex pattern) : SyncCondit
 }
 
 /// <summary>uri == myself, from_uri/to_uri == myself: the URI's host and port are one of ours.</summary>
-internal sealed class UriIsMyselfNode(Operand operand, MyselfMatcher myself, bool negate) : SyncConditionNode
+internal sealed class UriIsMyselfNode(Operand operand, LocalIdentity myself, bool negate) : SyncConditionNode
 {
     public override Truth Evaluate(RouteContext context)
     {
@@ -55,12 +56,12 @@ internal sealed class UriIsMyselfNode(Operand operand, MyselfMatcher myself, boo
             return Truth.Error;
         }
 
-        return Of(myself.Matches(host, port) != negate);
+        return Of(myself.Matches(host, port, UriHostPort.DefaultPort(uri)) != negate);
     }
 }
 
 /// <summary>src_ip/dst_ip == address[/mask], or == myself.</summary>
-internal sealed class AddressNode(bool source, IPAddress? network, int maskBits, MyselfMatcher? myself, bool negate) : SyncConditionNode
+internal sealed class AddressNode(bool source, IPAddress? network, int maskBits, LocalIdentity? myself, bool negate) : SyncConditionNode
 {
     private readonly byte[] _network = network?.GetAddressBytes() ?? [];
 

@@ -1,3 +1,4 @@
+using NatEdge.Proxy.Core;
 using NatEdge.Proxy.Modules;
 using NatEdge.Proxy.Routing.Binding;
 
@@ -20,7 +21,7 @@ public sealed class CompiledScript
         StatementNode?[] requestRoutes,
         StatementNode?[] onReplyRoutes,
         StatementNode?[] failureRoutes,
-        MyselfMatcher myself)
+        LocalIdentity myself)
     {
         Settings = settings;
         Modules = modules;
@@ -35,7 +36,7 @@ public sealed class CompiledScript
     /// <summary>Loaded modules by name, with their modparam values.</summary>
     public IReadOnlyDictionary<string, ModuleSettings> Modules { get; }
 
-    public MyselfMatcher Myself { get; }
+    public LocalIdentity Myself { get; }
 
     public bool HasOnReplyRoute(int number) => number is >= 0 and < Binder.RouteTableSize && _onReplyRoutes[number] is not null;
 

@@ -22,6 +22,9 @@ public sealed class RouteContext
 
     public IScriptMessage Message { get; private set; } = null!;
 
+    /// <summary>The parsed SIP message behind <see cref="Message"/>, for modules that need more than the script view.</summary>
+    public Sip.Message.SipMessage? SipMessage => (Message as SipScriptMessage)?.Sip;
+
     public ReceiveInfo Received { get; private set; }
 
     /// <summary>Script flags 0-31 (setflag/resetflag/isflagset); tm carries them into reply and failure routes.</summary>
@@ -40,6 +43,24 @@ public sealed class RouteContext
     internal int ReturnValue { get; set; }
 
     internal int Depth { get; set; }
+
+    private byte[] _replyHeaders = new byte[512];
+    private int _replyHeadersLength;
+
+    /// <summary>Header lines append_to_reply queued for the reply this message gets (SER's reply lumps).</summary>
+    public ReadOnlySpan<byte> ReplyHeaders => _replyHeaders.AsSpan(0, _replyHeadersLength);
+
+    /// <summary>Queues a whole header line (ending in CRLF) for the reply; the buffer grows only for a larger total.</summary>
+    public void AppendReplyHeader(ReadOnlySpan<byte> line)
+    {
+        if (_replyHeaders.Length - _replyHeadersLength < line.Length)
+        {
+            Array.Resize(ref _replyHeaders, Math.Max(_replyHeaders.Length * 2, _replyHeadersLength + line.Length));
+        }
+
+        line.CopyTo(_replyHeaders.AsSpan(_replyHeadersLength));
+        _replyHeadersLength += line.Length;
+    }
 
     private char[] _text = new char[4096];
     private int _textLength = -1;
@@ -79,5 +100,6 @@ public sealed class RouteContext
         ReturnValue = 0;
         Depth = 0;
         _textLength = -1;
+        _replyHeadersLength = 0;
     }
 }

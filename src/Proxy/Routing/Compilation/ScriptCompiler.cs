@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using NatEdge.Proxy.Core;
 using NatEdge.Proxy.Routing.Binding;
 using NatEdge.Proxy.Routing.Syntax;
 
@@ -13,16 +14,21 @@ namespace NatEdge.Proxy.Routing.Compilation;
 public sealed class ScriptCompiler
 {
     private readonly StatementNode?[] _requestRoutes = new StatementNode?[Binder.RouteTableSize];
-    private readonly MyselfMatcher _myself;
+    private readonly LocalIdentity _myself;
 
-    private ScriptCompiler(BoundScript script)
+    private ScriptCompiler(LocalIdentity myself)
     {
-        _myself = new MyselfMatcher(script.Settings);
+        _myself = myself;
     }
 
-    public static CompiledScript Compile(BoundScript script)
+    /// <summary>Compiles with myself taken from the script's own listen lines (check, tests).</summary>
+    public static CompiledScript Compile(BoundScript script) => Compile(script, LocalIdentity.FromSettings(script.Settings));
+
+    /// <summary>Compiles with <paramref name="myself"/>: a running proxy passes the sockets it bound.</summary>
+    public static CompiledScript Compile(BoundScript script, LocalIdentity myself)
     {
-        var compiler = new ScriptCompiler(script);
+        ArgumentNullException.ThrowIfNull(script);
+        var compiler = new ScriptCompiler(myself);
         var onReply = new StatementNode?[Binder.RouteTableSize];
         var failure = new StatementNode?[Binder.RouteTableSize];
         foreach (var route in script.Routes)
@@ -48,7 +54,7 @@ public sealed class ScriptCompiler
             CompileCondition(conditional.Condition),
             CompileStatement(conditional.Then),
             conditional.Else is null ? null : CompileStatement(conditional.Else)),
-        BoundCall call => new CallNode(call.Function.Bind!(call.Binding)),
+        BoundCall call => new CallNode(call.Function.Bind!(call.Binding with { Myself = _myself })),
         BoundRouteCall routeCall => new RouteCallNode(_requestRoutes, routeCall.Number),
         BoundBreak exit => new BreakNode(exit.IsDrop),
         BoundReturn { Value: 0 } => new ExitNode(),
@@ -61,7 +67,7 @@ public sealed class ScriptCompiler
     {
         BoundNot not => new NotNode(CompileCondition(not.Operand)),
         BoundLogical logical => new LogicalNode(logical.IsAnd, CompileCondition(logical.Left), CompileCondition(logical.Right)),
-        BoundCallCondition call => new CallConditionNode(call.Call.Function.Bind!(call.Call.Binding)),
+        BoundCallCondition call => new CallConditionNode(call.Call.Function.Bind!(call.Call.Binding with { Myself = _myself })),
         BoundComparison comparison => CompileComparison(comparison),
         _ => throw new InvalidOperationException($"bound condition {condition.GetType().Name} has no compilation"),
     };

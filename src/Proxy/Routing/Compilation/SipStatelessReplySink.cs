@@ -5,7 +5,7 @@ namespace NatEdge.Proxy.Routing.Compilation;
 
 /// <summary>
 /// sl_send_reply's path to the wire: builds the reply with <see cref="ResponseFactory"/>
-/// (Via/From/To/Call-ID/CSeq copied, stateless To tag) into a buffer this sink keeps,
+/// (Via/From/To/Call-ID/CSeq copied, stateless To tag, the lines append_to_reply queued) into a buffer this sink keeps,
 /// then hands it to the transport. One sink per worker, like the route context: the
 /// buffer is reused once the send has completed.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class SipStatelessReplySink(IReplyTransport transport) : IScriptRe
         }
 
         _buffer.ResetWrittenCount();
-        ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span);
+        ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span, context.ReplyHeaders);
         return transport.SendReplyAsync(_buffer.WrittenMemory, message.Sip, context.Received);
     }
 }

@@ -79,7 +79,9 @@ public static class SipMessageParser
         {
             if (contentLength > available)
             {
-                if (framing == SipFraming.Stream && headerError == SipParseError.None)
+                // Wait for the whole body even when the headers are faulty, so a framer that answers
+                // the error can skip exactly this message.
+                if (framing == SipFraming.Stream)
                 {
                     return SipParseStatus.Incomplete;
                 }
@@ -289,6 +291,7 @@ public static class SipMessageParser
         out int contentLength)
     {
         contentLength = -1;
+        bool sawContentLength = false;
         SipParseError firstError = SipParseError.None;
         if (position < headersEnd && SipGrammar.IsWsp(span[position]))
         {
@@ -331,7 +334,7 @@ public static class SipMessageParser
 
             if (id == HeaderId.ContentLength)
             {
-                SipParseError lengthError = ReadContentLength(span[valueStart..valueEnd], limits, ref contentLength);
+                SipParseError lengthError = ReadContentLength(span[valueStart..valueEnd], limits, ref contentLength, ref sawContentLength);
                 if (lengthError != SipParseError.None && firstError == SipParseError.None)
                 {
                     firstError = lengthError;
@@ -376,11 +379,14 @@ public static class SipMessageParser
         }
     }
 
-    private static SipParseError ReadContentLength(ReadOnlySpan<byte> value, SipParserLimits limits, ref int contentLength)
+    private static SipParseError ReadContentLength(ReadOnlySpan<byte> value, SipParserLimits limits, ref int contentLength, ref bool seen)
     {
-        if (contentLength >= 0)
+        bool repeated = seen;
+        seen = true;
+        if (repeated)
         {
-            // RFC 4475 3.3.9: several Content-Length values leave the framing unknowable.
+            // RFC 4475 3.3.9: several Content-Length values leave the framing unknowable, so none is used.
+            contentLength = -1;
             return SipParseError.ConflictingContentLength;
         }
 

@@ -4,7 +4,7 @@ namespace NatEdge.Proxy.Tests.Sip.Fuzz;
 
 /// <summary>
 /// Inputs at the edges of the parser's bounds checks, kept with their bytes inline. The mutation
-/// run (seeds 4475, 1, 2 and 3, 1.2 million inputs in all) found no crash; these pin the edges it
+/// run (seeds 4475, 1, 2 and 3, 1.2 million inputs in all) raised no exception; these pin the edges it
 /// depends on.
 /// </summary>
 public class HostileInputTests

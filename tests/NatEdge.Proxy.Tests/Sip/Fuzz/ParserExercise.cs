@@ -27,6 +27,19 @@ internal static class ParserExercise
             Use(streamed);
         }
 
+        int split = input.Length / 2;
+        SipMessageParser.TryParse(
+            Segments.Create(input.AsMemory(0, split), input.AsMemory(split)),
+            SipFraming.Stream,
+            SipParserLimits.Default,
+            out SipMessage? segmented,
+            out _,
+            out int segmentedConsumed);
+        if (segmentedConsumed != consumed || (segmented is null) != (streamed is null))
+        {
+            throw new InvalidOperationException("a message split in two segments parsed differently");
+        }
+
         SipMessageParser.TryParse(input, out SipMessage? message, out SipParseError error);
         if (message is null)
         {

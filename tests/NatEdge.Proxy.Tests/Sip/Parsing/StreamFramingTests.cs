@@ -100,27 +100,4 @@ public class StreamFramingTests
     }
 
     private static byte[] WholeMessage(string name) => TortureTests.ParseFile(name).Data.ToArray();
-
-    private sealed class Segments : ReadOnlySequenceSegment<byte>
-    {
-        private Segments(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public static ReadOnlySequence<byte> Create(params ReadOnlyMemory<byte>[] parts)
-        {
-            var first = new Segments(parts[0], 0);
-            Segments last = first;
-            for (int i = 1; i < parts.Length; i++)
-            {
-                var next = new Segments(parts[i], last.RunningIndex + last.Memory.Length);
-                last.Next = next;
-                last = next;
-            }
-
-            return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-        }
-    }
 }
