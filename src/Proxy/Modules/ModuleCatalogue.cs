@@ -1,5 +1,6 @@
 using NatEdge.Proxy.Modules.Core;
 using NatEdge.Proxy.Modules.MaxFwd;
+using NatEdge.Proxy.Modules.MediaProxy;
 using NatEdge.Proxy.Modules.Rr;
 using NatEdge.Proxy.Modules.Sl;
 using NatEdge.Proxy.Modules.TextOps;
@@ -38,7 +39,7 @@ internal static class ModuleCatalogue
         UriDb(),
         Domain(),
         NatHelper(),
-        MediaProxy(),
+        MediaProxyModule.Create(),
     ];
 
     private static ScriptModule Usrloc() => new(
@@ -153,15 +154,16 @@ internal static class ModuleCatalogue
         [
             F.Declared("nat_uac_test", RouteKind.Any, new FunctionParameter("flags", Integer)),
             F.Declared("fix_nated_contact", RouteKind.RequestAndReply),
-            F.Declared("fix_nated_register", RouteKind.Request),
+            RtpProxyFunctions.FixNatedRegister,
             F.Declared("fix_nated_sdp", RouteKind.RequestAndReply, new FunctionParameter("mode", Integer)),
-            new F("force_rtp_proxy", [new("flags", Text)], RouteKind.RequestAndReply, null) { RequiredCount = 0 },
-            F.Declared("unforce_rtp_proxy", RouteKind.Any),
+            RtpProxyFunctions.ForceRtpProxy,
+            RtpProxyFunctions.UnforceRtpProxy,
         ],
         [
             P.Int("natping_interval", 0) with { Minimum = 0 },
             P.Switch("ping_nated_only", 0),
-            P.Text("rtpproxy_sock", "unix:/var/run/rtpproxy.sock"),
+            // The NatEdge relay stands in for rtpproxy, so the default names its socket.
+            P.Text("rtpproxy_sock", "unix:" + MediaRelayClientOptions.DefaultSocketPath),
             P.Switch("rtpproxy_disable", 0),
             P.Int("received_avp", 42),
             P.Int("rtpproxy_disable_tout", 60),
@@ -170,21 +172,4 @@ internal static class ModuleCatalogue
             P.Text("natping_method", string.Empty),
             P.Text("force_socket", string.Empty),
         ]);
-
-    private static ScriptModule MediaProxy() => new(
-        "mediaproxy",
-        [
-            F.Declared("client_nat_test", RouteKind.Any, new FunctionParameter("tests", Integer)),
-            F.Declared("fix_contact", RouteKind.RequestAndReply),
-            F.Declared("use_media_proxy", RouteKind.RequestAndReply),
-            F.Declared("engage_media_proxy", RouteKind.Request),
-            F.Declared("end_media_session", RouteKind.Any),
-        ],
-        [
-            P.Int("natping_interval", 60) with { Minimum = 0 },
-            P.Text("mediaproxy_socket", "/var/run/proxydispatcher.sock"),
-            P.Text("sip_asymmetrics", "/etc/ser/sip-asymmetric-clients"),
-            P.Text("rtp_asymmetrics", "/etc/ser/rtp-asymmetric-clients"),
-        ],
-        ["usrloc", "domain"]);
 }

@@ -1,0 +1,18 @@
+using System.Collections.Concurrent;
+
+namespace NatEdge.Proxy.Modules.MediaProxy;
+
+/// <summary>
+/// One <see cref="MediaRelayClient"/> per relay socket and timeout for the whole process, made when a
+/// script binds the first function that needs it (the module's child_init) and connected lazily on the
+/// first request. mediaproxy and nathelper's rtpproxy functions naming the same socket share it.
+/// </summary>
+internal static class MediaRelayClients
+{
+    private static readonly ConcurrentDictionary<(string SocketPath, TimeSpan Timeout), Lazy<MediaRelayClient>> Clients = new();
+
+    public static MediaRelayClient For(string socketPath, TimeSpan timeout) =>
+        Clients.GetOrAdd(
+            (socketPath, timeout),
+            static key => new Lazy<MediaRelayClient>(() => new MediaRelayClient(new MediaRelayClientOptions { SocketPath = key.SocketPath, Timeout = key.Timeout }))).Value;
+}

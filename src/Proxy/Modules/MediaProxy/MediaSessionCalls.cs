@@ -1,0 +1,63 @@
+using System.Net;
+using NatEdge.Proxy.Routing.Compilation;
+using NatEdge.Proxy.Sip.Message;
+using NatEdge.Shared.Sdp;
+
+namespace NatEdge.Proxy.Modules.MediaProxy;
+
+/// <summary>
+/// The two relay operations the script functions share (use_media_proxy, end_media_session,
+/// force_rtp_proxy, unforce_rtp_proxy): ask for ports and rewrite the SDP, or end the session. Each
+/// returns SER's code: 1 done, -1 failed (no SDP, relay down or slow, relay said error).
+/// </summary>
+internal static class MediaSessionCalls
+{
+    /// <summary>Sends the message's SDP as an <c>update</c> and rewrites it with the relay's answer (spec §1.2, §1.5).</summary>
+    public static ValueTask<int> UpdateAsync(RouteContext context, MediaRelayClient client, uint? iceCandidatePriority, string? dialogId = null)
+    {
+        if (context.SipMessage is not { } message || !CarriesOffersOrAnswers(message))
+        {
+            return new ValueTask<int>(-1);
+        }
+
+        if (message.IsRequest && message.Method == SipMethod.Ack && !MediaRequestBuilder.TryGetSdpBody(message, out _))
+        {
+            // An ACK without a body carries no answer: nothing to relay (route-script.md section 5).
+            return new ValueTask<int>(1);
+        }
+
+        var error = MediaRequestBuilder.TryBuildUpdate(message, SignalingIp(context), dialogId, out var request, out var sdp);
+        return error != MediaRequestError.None ? new ValueTask<int>(-1) : SendAndRewriteAsync(message, client, request!, sdp!, iceCandidatePriority);
+    }
+
+    /// <summary>Sends <c>remove</c> for the message's dialog; any answer counts as done (spec §1.2).</summary>
+    public static async ValueTask<int> RemoveAsync(RouteContext context, MediaRelayClient client)
+    {
+        if (context.SipMessage is not { } message || MediaRequestBuilder.BuildRemove(message) is not { } request)
+        {
+            return -1;
+        }
+
+        var result = await client.SendAsync(request).ConfigureAwait(false);
+        return result.IsAnswered ? 1 : -1;
+    }
+
+    private static async ValueTask<int> SendAndRewriteAsync(SipMessage message, MediaRelayClient client, Shared.Control.ControlRequest request, SdpIndex sdp, uint? iceCandidatePriority)
+    {
+        var result = await client.SendAsync(request).ConfigureAwait(false);
+        if (!result.IsMedia)
+        {
+            return -1;
+        }
+
+        var rewrite = MediaSdpEditor.Apply(message, sdp, result.Reply!, iceCandidatePriority);
+        return rewrite is SdpRewriteResult.Rewritten or SdpRewriteResult.RewrittenWithExtraStreams ? 1 : -1;
+    }
+
+    /// <summary>Requests that may carry an offer or answer (INVITE, ACK, UPDATE, PRACK), and every reply.</summary>
+    private static bool CarriesOffersOrAnswers(SipMessage message) =>
+        message.IsResponse || message.Method is SipMethod.Invite or SipMethod.Ack or SipMethod.Update or SipMethod.Prack;
+
+    private static string SignalingIp(RouteContext context) =>
+        context.Received.Source is null ? "unknown" : new IPAddress(context.Received.SourceAddressBytes).ToString();
+}
