@@ -10,7 +10,7 @@ namespace NatEdge.Proxy.Modules.MediaProxy;
 /// <summary>
 /// The mediaproxy module (route-script.md section 5, mediaproxy-protocol.md section 1): use_media_proxy()
 /// asks the relay for ports for the message's SDP and rewrites it, end_media_session() ends the
-/// session. Both talk to the relay on <c>mediaproxy_socket</c> through a <see cref="MediaRelayClient"/>.
+/// session, engage_media_proxy() hands a whole dialog to the relay (<see cref="EngagedMediaSessions"/>). All talk to the relay on <c>mediaproxy_socket</c> through a <see cref="MediaRelayClient"/>.
 /// </summary>
 internal static class MediaProxyModule
 {
@@ -20,7 +20,7 @@ internal static class MediaProxyModule
             F.Declared("client_nat_test", RouteKind.Any, new FunctionParameter("tests", Integer)),
             F.Declared("fix_contact", RouteKind.RequestAndReply),
             new F("use_media_proxy", [], RouteKind.RequestAndReply, BindUse),
-            F.Declared("engage_media_proxy", RouteKind.Request),
+            new F("engage_media_proxy", [], RouteKind.Request, BindEngage),
             new F("end_media_session", [], RouteKind.Any, BindEnd),
         ],
         [
@@ -40,6 +40,12 @@ internal static class MediaProxyModule
         var client = Client(binding.Settings);
         var ice = IceCandidatePriority(binding.Settings.GetText("ice_candidate"));
         return context => MediaSessionCalls.UpdateAsync(context, client, ice);
+    }
+
+    private static ScriptAction BindEngage(FunctionBinding binding)
+    {
+        var sessions = MediaRelayClients.EngagedFor(Client(binding.Settings), IceCandidatePriority(binding.Settings.GetText("ice_candidate")));
+        return sessions.EngageAsync;
     }
 
     private static ScriptAction BindEnd(FunctionBinding binding)

@@ -15,4 +15,14 @@ internal static class MediaRelayClients
         Clients.GetOrAdd(
             (socketPath, timeout),
             static key => new Lazy<MediaRelayClient>(() => new MediaRelayClient(new MediaRelayClientOptions { SocketPath = key.SocketPath, Timeout = key.Timeout }))).Value;
+
+    private static readonly ConcurrentDictionary<MediaRelayClient, Lazy<EngagedMediaSessions>> Engaged = new();
+
+    /// <summary>The dialog-driven sessions of a client: one dialog tracker per relay, registered for the host to feed.</summary>
+    public static EngagedMediaSessions EngagedFor(MediaRelayClient client, uint? iceCandidatePriority) =>
+        Engaged.GetOrAdd(
+            client,
+            static (client, ice) => new Lazy<EngagedMediaSessions>(() =>
+                EngagedMediaSessions.Register(new EngagedMediaSessions(new Dialog.DialogTracker(TimeProvider.System), client, ice))),
+            iceCandidatePriority).Value;
 }

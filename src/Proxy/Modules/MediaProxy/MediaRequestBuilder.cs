@@ -48,12 +48,28 @@ public static class MediaRequestBuilder
             return MediaRequestError.BadSdp;
         }
 
+        request = Update(message, signalingIp, dialogId, sdp.ToMediaStreams(body));
+        return request is null ? MediaRequestError.MissingDialogHeaders : MediaRequestError.None;
+    }
+
+    /// <summary>
+    /// An <c>update</c> without <c>media</c>, for a 2xx without SDP in a dialog the relay already knows
+    /// (spec §9); null when the dialog headers are missing.
+    /// </summary>
+    public static ControlRequest? BuildUpdateWithoutMedia(SipMessage message, string signalingIp, string? dialogId)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Update(message, signalingIp, dialogId, media: null);
+    }
+
+    private static ControlRequest? Update(SipMessage message, string signalingIp, string? dialogId, IReadOnlyList<MediaStreamDescription>? media)
+    {
         if (!TryReadDialog(message, out var callId, out var fromTag, out var toTag) || !message.TryGetCSeq(out var cseq))
         {
-            return MediaRequestError.MissingDialogHeaders;
+            return null;
         }
 
-        request = new ControlRequest
+        return new ControlRequest
         {
             Command = ControlCommand.Update,
             Type = message.IsRequest ? SdpMessageType.Request : SdpMessageType.Reply,
@@ -66,9 +82,8 @@ public static class MediaRequestBuilder
             ToTag = toTag,
             UserAgent = UserAgent(message),
             SignalingIp = signalingIp,
-            Media = sdp.ToMediaStreams(body),
+            Media = media,
         };
-        return MediaRequestError.None;
     }
 
     /// <summary>The <c>remove</c> of the message's dialog; null when Call-ID or From tag is missing.</summary>

@@ -1,21 +1,27 @@
 using System.Net;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
+using NatEdge.Shared.Control;
 using NatEdge.Shared.Sdp;
 
 namespace NatEdge.Proxy.Modules.MediaProxy;
 
 /// <summary>
-/// The two relay operations the script functions share (use_media_proxy, end_media_session,
-/// force_rtp_proxy, unforce_rtp_proxy): ask for ports and rewrite the SDP, or end the session. Each
-/// returns SER's code: 1 done, -1 failed (no SDP, relay down or slow, relay said error).
+/// The relay operations the script functions share (use_media_proxy, end_media_session,
+/// engage_media_proxy, force_rtp_proxy, unforce_rtp_proxy): ask for ports and rewrite the SDP, or end
+/// the session. Each returns SER's code: 1 done, -1 failed (no SDP, relay down or slow, relay said error).
 /// </summary>
 internal static class MediaSessionCalls
 {
+    public static ValueTask<int> UpdateAsync(RouteContext context, MediaRelayClient client, uint? iceCandidatePriority, string? dialogId = null) =>
+        context.SipMessage is { } message
+            ? UpdateAsync(message, SignalingIp(context.Received), client, iceCandidatePriority, dialogId)
+            : new ValueTask<int>(-1);
+
     /// <summary>Sends the message's SDP as an <c>update</c> and rewrites it with the relay's answer (spec §1.2, §1.5).</summary>
-    public static ValueTask<int> UpdateAsync(RouteContext context, MediaRelayClient client, uint? iceCandidatePriority, string? dialogId = null)
+    public static ValueTask<int> UpdateAsync(SipMessage message, string signalingIp, MediaRelayClient client, uint? iceCandidatePriority, string? dialogId = null)
     {
-        if (context.SipMessage is not { } message || !CarriesOffersOrAnswers(message))
+        if (!CarriesOffersOrAnswers(message))
         {
             return new ValueTask<int>(-1);
         }
@@ -26,23 +32,27 @@ internal static class MediaSessionCalls
             return new ValueTask<int>(1);
         }
 
-        var error = MediaRequestBuilder.TryBuildUpdate(message, SignalingIp(context), dialogId, out var request, out var sdp);
+        var error = MediaRequestBuilder.TryBuildUpdate(message, signalingIp, dialogId, out var request, out var sdp);
         return error != MediaRequestError.None ? new ValueTask<int>(-1) : SendAndRewriteAsync(message, client, request!, sdp!, iceCandidatePriority);
     }
 
     /// <summary>Sends <c>remove</c> for the message's dialog; any answer counts as done (spec §1.2).</summary>
-    public static async ValueTask<int> RemoveAsync(RouteContext context, MediaRelayClient client)
-    {
-        if (context.SipMessage is not { } message || MediaRequestBuilder.BuildRemove(message) is not { } request)
-        {
-            return -1;
-        }
+    public static ValueTask<int> RemoveAsync(RouteContext context, MediaRelayClient client) =>
+        context.SipMessage is { } message && MediaRequestBuilder.BuildRemove(message) is { } request
+            ? SendRemoveAsync(client, request)
+            : new ValueTask<int>(-1);
 
+    public static async ValueTask<int> SendRemoveAsync(MediaRelayClient client, ControlRequest request)
+    {
         var result = await client.SendAsync(request).ConfigureAwait(false);
         return result.IsAnswered ? 1 : -1;
     }
 
-    private static async ValueTask<int> SendAndRewriteAsync(SipMessage message, MediaRelayClient client, Shared.Control.ControlRequest request, SdpIndex sdp, uint? iceCandidatePriority)
+    /// <summary>The packet's source address, the module's <c>signaling_ip</c> when no AVP sets one (spec §1.4).</summary>
+    public static string SignalingIp(in ReceiveInfo received) =>
+        received.Source is null ? "unknown" : new IPAddress(received.SourceAddressBytes).ToString();
+
+    private static async ValueTask<int> SendAndRewriteAsync(SipMessage message, MediaRelayClient client, ControlRequest request, SdpIndex sdp, uint? iceCandidatePriority)
     {
         var result = await client.SendAsync(request).ConfigureAwait(false);
         if (!result.IsMedia)
@@ -57,7 +67,4 @@ internal static class MediaSessionCalls
     /// <summary>Requests that may carry an offer or answer (INVITE, ACK, UPDATE, PRACK), and every reply.</summary>
     private static bool CarriesOffersOrAnswers(SipMessage message) =>
         message.IsResponse || message.Method is SipMethod.Invite or SipMethod.Ack or SipMethod.Update or SipMethod.Prack;
-
-    private static string SignalingIp(RouteContext context) =>
-        context.Received.Source is null ? "unknown" : new IPAddress(context.Received.SourceAddressBytes).ToString();
 }
