@@ -1,4 +1,6 @@
 using System.Net;
+using NatEdge.Proxy.Modules.Rr;
+using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Transport;
@@ -10,25 +12,42 @@ namespace NatEdge.Proxy.Core;
 /// <see cref="ScriptWorker"/> (route context, message view, reply buffer) on its first message
 /// and keeps it in its <see cref="ReceiveLoopState"/>: a loop routes one message at a time, so
 /// routing takes no lock and allocates nothing per message for the script's state.
-/// A request the script neither answers nor relays stays unanswered, as in SER.
+/// A request the script neither answers nor relays stays unanswered, as in SER. When the script
+/// loads tm, each worker also holds a <see cref="TransactionScope"/> over the
+/// <see cref="TransactionLayer"/>, and retransmissions are absorbed before the script runs.
 /// </summary>
 public sealed class ScriptRequestRouter : IRequestRouter
 {
     private readonly CompiledScript _script;
     private readonly StatelessReplier _replier;
     private readonly IScriptLog _log;
+    private readonly TransactionLayer? _transactions;
 
-    public ScriptRequestRouter(CompiledScript script, StatelessReplier replier, IScriptLog log)
+    /// <param name="transactions">The stateful layer when the script loads tm; null for a stateless script.</param>
+    public ScriptRequestRouter(CompiledScript script, StatelessReplier replier, IScriptLog log, TransactionLayer? transactions = null)
     {
         _script = script;
         _replier = replier;
         _log = log;
+        _transactions = transactions;
+        transactions?.Attach(script);
     }
 
     public ValueTask RouteAsync(SipMessage request, SipReceiveContext context, CancellationToken cancellationToken)
     {
-        var loop = context.Loop.HandlerState as LoopWorker ?? CreateWorker(context.Loop);
+        var loop = context.Loop.HandlerState as LoopWorker ?? CreateWorker(context);
         loop.Transport.Begin(context, cancellationToken);
+        if (_transactions is not null)
+        {
+            // A retransmission gets its transaction's last answer again, without running the script.
+            if (_transactions.Proxy.TryAbsorb(request))
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            loop.Scope!.Reset(request, _transactions.UpstreamOf(request, context), loop.Inbound);
+        }
+
         var received = new ReceiveInfo(context.Remote, context.Listener.LocalEndPoint, Protocol(context.Transport));
         var pending = loop.Worker.RouteRequestAsync(request, received);
         return pending.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitAsync(pending);
@@ -36,17 +55,27 @@ public sealed class ScriptRequestRouter : IRequestRouter
         static async ValueTask AwaitAsync(ValueTask<int> pending) => await pending.ConfigureAwait(false);
     }
 
-    private LoopWorker CreateWorker(ReceiveLoopState state)
+    private LoopWorker CreateWorker(SipReceiveContext context)
     {
         var transport = new LoopReplyTransport(_replier);
-        var worker = new LoopWorker(new ScriptWorker(_script, transport, _log), transport);
-        state.HandlerState = worker;
-        return worker;
+        var worker = new ScriptWorker(_script, transport, _log);
+        TransactionScope? scope = null;
+        SipInterface inbound = default;
+        if (_transactions is not null)
+        {
+            scope = _transactions.CreateScope();
+            TransactionScope.Attach(worker.Context, scope);
+            inbound = _transactions.InterfaceOf(context.Listener);
+        }
+
+        var loop = new LoopWorker(worker, transport, scope, inbound);
+        context.Loop.HandlerState = loop;
+        return loop;
     }
 
     private static TransportProtocol Protocol(SipTransportKind kind) => kind == SipTransportKind.Tcp ? TransportProtocol.Tcp : TransportProtocol.Udp;
 
-    private sealed record LoopWorker(ScriptWorker Worker, LoopReplyTransport Transport);
+    private sealed record LoopWorker(ScriptWorker Worker, LoopReplyTransport Transport, TransactionScope? Scope, SipInterface Inbound);
 
     /// <summary>
     /// The script's replies for the message its loop is routing: they leave the way the request

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NatEdge.Proxy.Hosting;
+using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Routing.Binding;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip;
@@ -53,11 +54,15 @@ public sealed class SipRequestPipeline : ISipMessageHandler
         var replier = new StatelessReplier(transports.Sender);
         var myself = new LocalIdentity(transports.All.Select(l => l.LocalEndPoint), settings.Aliases);
         var compiled = ScriptCompiler.Compile(script, myself);
+        var transactions = compiled.Modules.TryGetValue("tm", out var tm)
+            ? new TransactionLayer(TmSettings.ToTimers(tm), transports, TimeProvider.System)
+            : null;
         return new SipRequestPipeline(
             replier,
-            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog()),
+            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog(), transactions),
             settings.Limits,
-            loggers.CreateLogger("NatEdge.Proxy.Core"));
+            loggers.CreateLogger("NatEdge.Proxy.Core"),
+            transactions);
     }
 
     public ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken)

@@ -9,8 +9,8 @@ namespace NatEdge.Proxy.Core;
 /// Sends a reply to a received request without keeping state (what sl_send_reply does): the
 /// response is built by <see cref="ResponseFactory"/> from the request, whose top Via already
 /// carries its received/rport stamp, and leaves over the request's own connection on TCP
-/// (RFC 3261 section 18.2.2) or, on UDP, to the source IP with the rport (RFC 3581 section 4)
-/// or the sent-by port.
+/// (RFC 3261 section 18.2.2) or, on UDP, where <see cref="ResponseTargets.TryGetForReceivedRequest"/>
+/// says: the source IP with the rport (RFC 3581 section 4) or the sent-by port.
 /// </summary>
 public sealed class StatelessReplier
 {
@@ -38,31 +38,37 @@ public sealed class StatelessReplier
     public ValueTask<SendOutcome> SendAsync(ReadOnlyMemory<byte> response, SipMessage request, SipReceiveContext origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!request.TryGetTopVia(out var via))
+        var sourcePort = SocketAddressExtensions.Port(origin.Remote);
+        if (!ResponseTargets.TryGetForReceivedRequest(request, sourcePort, out var target)
+            || Destination(request, target, origin, sourcePort) is not { } destination)
         {
-            // Without a Via there is nowhere a response may be sent (RFC 3261 section 18.2.2).
+            // No usable Via (or a maddr that is a name, which needs DNS): nowhere a response may go.
             return new ValueTask<SendOutcome>(SendOutcome.Failed);
         }
 
-        return _sender.SendResponseAsync(response, origin, ResponseDestination(via, origin), cancellationToken);
+        return _sender.SendResponseAsync(response, origin, destination, cancellationToken);
     }
 
     /// <summary>
-    /// The received address is always the source IP (it is either stamped as received= or equal
-    /// to sent-by); the port is the source port when the client asked for rport, else sent-by's.
-    /// The receive loop's address is reused as is whenever the port already matches.
+    /// Normally the source address (RFC 3581: it is what received= says), at the port the rule
+    /// chose; the receive loop's address is reused as is whenever that port is the source port.
     /// </summary>
-    private static SocketAddress ResponseDestination(in SipVia via, SipReceiveContext origin)
+    private static SocketAddress? Destination(SipMessage request, in ResponseTarget target, SipReceiveContext origin, int sourcePort)
     {
-        var sourcePort = SocketAddressExtensions.Port(origin.Remote);
-        var port = via.HasRport ? sourcePort : via.Port >= 0 ? via.Port : ResponseTargets.DefaultSipPort;
-        if (port == sourcePort)
+        if (!target.UseSourceAddress)
+        {
+            Span<char> text = stackalloc char[target.Host.Length];
+            System.Text.Ascii.ToUtf16(request[target.Host], text, out _);
+            return IPAddress.TryParse(text, out var maddr) ? new IPEndPoint(maddr, target.Port).Serialize() : null;
+        }
+
+        if (target.Port == sourcePort)
         {
             return origin.Remote;
         }
 
         var destination = origin.CopyRemote();
-        SocketAddressExtensions.SetPort(destination, port);
+        SocketAddressExtensions.SetPort(destination, target.Port);
         return destination;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using NatEdge.Proxy.Routing.Binding;
 using NatEdge.Proxy.Routing.Compilation;
@@ -129,7 +128,4 @@ public sealed record ProxyRunSettings(
         endPoint = new IPEndPoint(listen.Address, listen.Port.Value);
         return true;
     }
-
-    public override string ToString() =>
-        string.Join(' ', Endpoints.Select(e => e.ToString())) + string.Create(CultureInfo.InvariantCulture, $", {ReceiveLoops} receive loops");
 }

@@ -18,6 +18,7 @@ public sealed class ProxyTransports : IAsyncDisposable
     {
         Connections = connections;
         Sender = new SipSender(_udp, _tcp, connections);
+        Metrics = new TransportMetrics(_udp, connections);
     }
 
     public IReadOnlyList<UdpSipListener> Udp => _udp;
@@ -29,6 +30,8 @@ public sealed class ProxyTransports : IAsyncDisposable
     public TcpConnectionTable Connections { get; }
 
     public SipSender Sender { get; }
+
+    public TransportMetrics Metrics { get; }
 
     /// <summary>
     /// Binds every endpoint, then builds the handler over the bound listeners and their sender. Throws
@@ -102,6 +105,7 @@ public sealed class ProxyTransports : IAsyncDisposable
         }
 
         Connections.Dispose();
+        Metrics.Dispose();
     }
 }
 

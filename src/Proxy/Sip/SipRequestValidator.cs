@@ -222,7 +222,9 @@ public sealed class SipRequestValidator
         return parsed.Headers.IsPresent ? SipParseError.RequestUriWithHeaders : SipParseError.None;
     }
 
-    // Call-ID = word [ "@" word ] (RFC 3261 25.1).
+    // Call-ID = word [ "@" word ] (RFC 3261 25.1). Deployed phones put octets outside "word" into
+    // Call-IDs (base64 "=" padding, "#"), and a proxy only compares Call-IDs, so any run of visible
+    // octets is accepted: what is refused is an empty value or one with white space or controls.
     private static bool IsCallId(ReadOnlySpan<byte> callId)
     {
         if (callId.IsEmpty)
@@ -230,22 +232,9 @@ public sealed class SipRequestValidator
             return false;
         }
 
-        int at = callId.IndexOf((byte)'@');
-        ReadOnlySpan<byte> first = at < 0 ? callId : callId[..at];
-        ReadOnlySpan<byte> second = at < 0 ? "x"u8 : callId[(at + 1)..];
-        return IsWord(first) && IsWord(second);
-    }
-
-    private static bool IsWord(ReadOnlySpan<byte> word)
-    {
-        if (word.IsEmpty)
+        foreach (byte b in callId)
         {
-            return false;
-        }
-
-        foreach (byte b in word)
-        {
-            if (!SipGrammar.IsWordChar(b))
+            if (b <= ' ' || b == 0x7F)
             {
                 return false;
             }

@@ -108,7 +108,4 @@ public sealed class SipSender
 
         return null;
     }
-
-    /// <summary>The socket address for an endpoint; allocates, for the edges only.</summary>
-    public static SocketAddress AddressOf(IPEndPoint endPoint) => endPoint.Serialize();
 }

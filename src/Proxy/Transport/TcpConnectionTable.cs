@@ -17,6 +17,10 @@ public sealed class TcpConnectionTable : IDisposable
     private readonly TimeSpan _idleTimeout;
     private readonly ITimer _sweep;
     private int _count;
+    private long _accepted;
+    private long _refused;
+    private long _framingErrors;
+    private long _idleClosed;
 
     public TcpConnectionTable(TransportLimits limits, TimeProvider timeProvider)
     {
@@ -34,6 +38,19 @@ public sealed class TcpConnectionTable : IDisposable
     public TimeProvider TimeProvider => _timeProvider;
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Connections admitted since start (accepted or opened by us).</summary>
+    public long Admitted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Connections closed at once because the cap was reached.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Connections closed because their byte stream could not be framed (RFC 3261 section 18.3).</summary>
+    public long FramingErrors => Interlocked.Read(ref _framingErrors);
+
+    public long IdleClosed => Interlocked.Read(ref _idleClosed);
+
+    internal void CountFramingError() => Interlocked.Increment(ref _framingErrors);
 
     public bool TryGet(SocketAddress remote, out TcpSipConnection connection)
     {
@@ -53,8 +70,11 @@ public sealed class TcpConnectionTable : IDisposable
         if (Interlocked.Increment(ref _count) > Limits.MaxTcpConnections)
         {
             Interlocked.Decrement(ref _count);
+            Interlocked.Increment(ref _refused);
             return false;
         }
+
+        Interlocked.Increment(ref _accepted);
 
         _connections[connection.RemoteAddress] = connection;
         return true;
@@ -73,6 +93,7 @@ public sealed class TcpConnectionTable : IDisposable
         {
             if (_timeProvider.GetElapsedTime(connection.LastActivityTimestamp, now) >= _idleTimeout)
             {
+                Interlocked.Increment(ref _idleClosed);
                 connection.Abort("idle timeout");
             }
         }

@@ -207,6 +207,7 @@ public sealed class TcpSipConnection
                     break;
                 default:
                     TransportLog.FramingError(_logger, RemoteEndPoint, frame.Error.ToString());
+                    _table.CountFramingError();
                     await ReportFramingErrorAsync(frame, token).ConfigureAwait(false);
                     _closeReason = frame.Error.ToString();
                     return new FrameProgress(buffer.End, false);

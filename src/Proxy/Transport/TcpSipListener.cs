@@ -70,11 +70,11 @@ public sealed class TcpSipListener : ISipListener, IAsyncDisposable
     {
         var remote = SocketAddressExtensions.ToIPEndPoint(destination);
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        timeout.CancelAfter(_table.Limits.TcpConnectTimeout);
+        using var timeout = new CancellationTokenSource(_table.Limits.TcpConnectTimeout, _table.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token, timeout.Token);
         try
         {
-            await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {

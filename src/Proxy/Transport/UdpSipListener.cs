@@ -18,6 +18,10 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
     private readonly int _receiveLoops;
     private readonly CancellationTokenSource _stopping = new();
     private Task _loops = Task.CompletedTask;
+    private long _datagramsReceived;
+    private long _bytesReceived;
+
+    private const int ReceiveBufferBytes = 1 << 20;
 
     private UdpSipListener(Socket socket, int receiveLoops, ISipMessageHandler handler, ILogger logger)
     {
@@ -34,6 +38,11 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
 
     public AddressFamily AddressFamily => LocalEndPoint.AddressFamily;
 
+    /// <summary>Datagrams received since start; read at scrape time (<see cref="TransportMetrics"/>).</summary>
+    public long DatagramsReceived => Interlocked.Read(ref _datagramsReceived);
+
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
     /// <summary>Binds the socket; throws <see cref="SocketException"/> when the address cannot be had.</summary>
     public static UdpSipListener Bind(IPEndPoint endPoint, int receiveLoops, ISipMessageHandler handler, ILogger logger)
     {
@@ -47,6 +56,9 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
                 socket.DualMode = false;
             }
 
+            // Room for a burst while the loops catch up; SER probes up to maxbuffer (256 KB) the same
+            // way. The kernel caps this at net.core.rmem_max without complaint.
+            socket.ReceiveBufferSize = ReceiveBufferBytes;
             socket.Bind(endPoint);
             return new UdpSipListener(socket, receiveLoops, handler, logger);
         }
@@ -118,6 +130,9 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
                     TransportLog.UdpReceiveError(_logger, LocalEndPoint, e.SocketErrorCode.ToString());
                     continue;
                 }
+
+                Interlocked.Increment(ref _datagramsReceived);
+                Interlocked.Add(ref _bytesReceived, received);
 
                 // The common case, a handler that finishes at once, runs without an async state machine.
                 var handled = Deliver(buffer.AsMemory(0, received), remote, loop, stopping);

@@ -13,7 +13,9 @@ namespace NatEdge.Benchmarks.Routing;
 /// configuration until the relay and registrar modules land: Max-Forwards
 /// processing, the ACK/myself/method decisions and a stateless reply built by
 /// ResponseFactory (501 for REGISTER, 404 for INVITE) into a transport that
-/// discards it. Parsing is outside the measurement; each run starts from the
+/// discards it; and an INVITE through the header functions (two regex searches of the
+/// received text, a header appended and one removed). Parsing is outside the
+/// measurement; each run starts from the
 /// received message with no edits, as a worker does.
 /// `dotnet run -c Release --project tests/NatEdge.Benchmarks -- --filter '*ScriptRoute*'`
 /// </summary>
@@ -42,9 +44,26 @@ public class ScriptRouteBenchmark
         "CSeq: 1 INVITE\r\n" +
         "Contact: <sip:alice@127.0.0.1:40000>\r\n" +
         "Content-Type: application/sdp\r\n" +
+        "User-Agent: bench\r\n" +
         "Content-Length: 0\r\n\r\n";
 
+    /// <summary>The header functions of the NAT stage: regex searches over the received text and header edits.</summary>
+    private const string HeaderScript = """
+        loadmodule "sl.so"
+        loadmodule "textops.so"
+        route {
+            if (!search("^Contact:[ ]*\*") && search("^Content-Type:.*sdp")) {
+                append_hf("X-Edge: relayed\r\n");
+                remove_hf("User-Agent");
+            };
+            if (method == "INVITE" && src_ip == 127.0.0.0/8) {
+                sl_send_reply("404", "Not Found");
+            };
+        }
+        """;
+
     private CompiledScript _script = null!;
+    private CompiledScript _headerScript = null!;
     private RouteContext _context = null!;
     private SipScriptMessage _view = null!;
     private SipMessage _register = null!;
@@ -56,6 +75,8 @@ public class ScriptRouteBenchmark
     {
         var result = ScriptLoader.LoadFile(Path.Combine(FindRoot(), "config", "natedge.cfg"));
         _script = result.Script ?? throw new InvalidOperationException(result.Diagnostics.Render());
+        var headers = ScriptLoader.LoadText(HeaderScript, "headers.cfg");
+        _headerScript = headers.Script ?? throw new InvalidOperationException(headers.Diagnostics.Render());
         _context = new RouteContext(new SipStatelessReplySink(new DiscardingTransport()), new DiscardingLog());
         _view = new SipScriptMessage();
         _register = Parse(Register);
@@ -69,7 +90,12 @@ public class ScriptRouteBenchmark
     [Benchmark]
     public int InviteThroughMainRoute() => Run(_invite);
 
-    private int Run(SipMessage message)
+    [Benchmark]
+    public int InviteThroughHeaderFunctions() => Run(_invite, _headerScript);
+
+    private int Run(SipMessage message) => Run(message, _script);
+
+    private int Run(SipMessage message, CompiledScript script)
     {
         if (message.HasEdits)
         {
@@ -77,7 +103,7 @@ public class ScriptRouteBenchmark
         }
 
         _context.Reset(_view.Reset(message), _received);
-        var pending = _script.RunRequestAsync(_context);
+        var pending = script.RunRequestAsync(_context);
         return pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("the core functions complete synchronously");
     }
 

@@ -7,10 +7,27 @@ namespace NatEdge.IntegrationTests.Infrastructure;
 /// <summary>
 /// A process started by a test: output captured line by line (stdout and stderr merged, in
 /// arrival order), waits bounded by time, and a guaranteed kill of the whole tree on dispose,
-/// so a failing test never leaves a proxy or a SIPp behind.
+/// and again when the test host exits, so a failing or aborted test never leaves a proxy or a
+/// SIPp behind.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    private static readonly HashSet<ChildProcess> Running = [];
+
+    static ChildProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (Running)
+            {
+                foreach (var child in Running)
+                {
+                    child.Kill();
+                }
+            }
+        };
+    }
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
@@ -72,6 +89,11 @@ public sealed class ChildProcess : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        lock (Running)
+        {
+            Running.Add(child);
+        }
+
         return child;
     }
 
@@ -185,6 +207,11 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        lock (Running)
+        {
+            Running.Remove(this);
+        }
+
         Kill();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try

@@ -44,12 +44,30 @@ public static class RawSipClient
         return (Encoding.ASCII.GetString(result.Buffer), result.RemoteEndPoint);
     }
 
-    /// <summary>Sends a request over UDP and returns the first reply (a test that expects none uses a short timeout).</summary>
+    /// <summary>
+    /// Sends a request over UDP and returns the first reply, retransmitting as a client transaction
+    /// does (RFC 3261 17.1.2.2: T1 = 500 ms, doubling up to T2 = 4 s), since a datagram may be lost
+    /// when the proxy's socket queue is full. Fails after about 16 s of silence.
+    /// </summary>
     public static async Task<string> UdpExchangeAsync(IPEndPoint proxy, string request)
     {
-        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        await client.SendAsync(Encoding.ASCII.GetBytes(request), proxy);
-        return (await ReceiveUdpAsync(client)).Text;
+        using var client = new UdpClient(new IPEndPoint(proxy.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
+        var bytes = Encoding.ASCII.GetBytes(request);
+        var interval = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 0; attempt < 7; attempt++)
+        {
+            await client.SendAsync(bytes, proxy);
+            try
+            {
+                return (await ReceiveUdpAsync(client, interval)).Text;
+            }
+            catch (OperationCanceledException)
+            {
+                interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, TimeSpan.FromSeconds(4).Ticks));
+            }
+        }
+
+        throw new TimeoutException($"no reply from {proxy} to:\n{request}");
     }
 
     /// <summary>Reads one SIP message (header section, then Content-Length bytes) from a stream; null when the peer closed (or reset) first.</summary>

@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using NatEdge.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace NatEdge.IntegrationTests.Proxy;
 
 /// <summary>Bad and hostile input against the running process: it must stay up, answer, and not hoard memory.</summary>
-public class ProxyRobustnessTests
+public class ProxyRobustnessTests(ITestOutputHelper output)
 {
     private static string TortureDirectory => Path.Combine(BuiltExecutables.RepositoryRoot, "tests", "TestData", "sip", "rfc4475");
 
@@ -71,6 +72,7 @@ public class ProxyRobustnessTests
         }
 
         var after = proxy.Process.ResidentKiB();
+        output.WriteLine($"VmRSS {before} KiB before, {after} KiB after five refused 10 MB bodies");
         (after - before).ShouldBeLessThan(20 * 1024, $"VmRSS went from {before} KiB to {after} KiB after five refused 10 MB messages");
         await ShouldAnswerOptionsAsync(proxy);
     }
@@ -90,6 +92,7 @@ public class ProxyRobustnessTests
 
         (await RawSipClient.ReadMessageAsync(socket)).ShouldBeNull("a header section over the limit closes the connection");
         var after = proxy.Process.ResidentKiB();
+        output.WriteLine($"VmRSS {before} KiB before, {after} KiB after a 100 KB header section");
         (after - before).ShouldBeLessThan(20 * 1024, $"VmRSS went from {before} KiB to {after} KiB");
         await ShouldAnswerOptionsAsync(proxy);
     }

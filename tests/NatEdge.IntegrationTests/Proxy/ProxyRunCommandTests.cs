@@ -108,10 +108,14 @@ public class ProxyRunCommandTests
         var metricsPort = FreePorts.UdpAndTcp().ToString(CultureInfo.InvariantCulture);
         await using var proxy = await ProxyProcess.StartAsync(["--metrics", $"127.0.0.1:{metricsPort}"]);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await RawSipClient.UdpExchangeAsync(proxy.EndPoint, RawSipClient.Options($"sip:127.0.0.1:{proxy.Port}", "UDP", "phone.natedge.invalid", rport: true));
 
         var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
 
         text.ShouldContain("process_");
+        var datagrams = text.Split('\n').FirstOrDefault(l => l.StartsWith("natedge_proxy_transport_udp_datagrams ", StringComparison.Ordinal));
+        datagrams.ShouldNotBeNull($"no UDP datagram counter in:\n{text}");
+        double.Parse(datagrams.Split(' ')[^1], CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(1);
     }
 
     private static bool PortIsFree(int port)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NatEdge.Proxy.Routing;
 
 namespace NatEdge.Proxy.Tests.Routing;
@@ -36,6 +37,47 @@ public sealed class CheckCommandTests
         var code = CheckCommand.Run(new FileInfo(Path.Combine(Path.GetTempPath(), "natedge-no-such-script.cfg")), new StringWriter());
 
         code.ShouldBe(2);
+    }
+
+    [Fact]
+    public void The_executable_prints_diagnostics_and_exits_2_for_a_fixture_with_pending_functions()
+    {
+        var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Fixtures, "01-hello-world.cfg"));
+
+        code.ShouldBe(2);
+        output.ShouldContain("01-hello-world.cfg:102:7: error: function 'save' (module registrar) is not implemented yet");
+        output.ShouldContain("3 error(s), 0 warning(s); the proxy would not start");
+    }
+
+    [Fact]
+    public void The_executable_exits_0_for_the_default_config()
+    {
+        var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Root, "config", "natedge.cfg"));
+
+        code.ShouldBe(0);
+        output.ShouldContain("configuration OK");
+    }
+
+    /// <summary>Runs natedge-proxy.dll (copied next to the tests by the project reference) as its own process.</summary>
+    private static (int Code, string Output) RunExecutable(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "natedge-proxy.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("natedge-proxy check did not finish within 60 s");
+        }
+
+        return (process.ExitCode, output.Result + errors.Result);
     }
 
     [Fact]

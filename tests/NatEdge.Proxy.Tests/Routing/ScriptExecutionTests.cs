@@ -65,6 +65,9 @@ public sealed class ScriptExecutionTests
     [InlineData("sip:alice@proxy.test:5999", "200 OK")]
     [InlineData("sip:127.0.0.1:5070", "501 Not Implemented")]
     [InlineData("sip:bob@192.0.2.99", "501 Not Implemented")]
+    [InlineData("sips:127.0.0.1", "501 Not Implemented")]
+    [InlineData("sips:alice@proxy.test", "200 OK")]
+    [InlineData("sip:[::1]", "501 Not Implemented")]
     public void Uri_myself_follows_listen_alias_and_port_rules(string requestUri, string expected)
     {
         var harness = new ScriptHarness(OptionsResponder);

@@ -67,12 +67,19 @@ public sealed class UdpReceiveAllocationTests(ITestOutputHelper output)
         }
 
         SendBatches(50);
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        SendBatches(100);
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
-        var perDatagram = allocated / 2000.0;
-        output.WriteLine($"{allocated} bytes allocated in the process for 2000 datagrams: {perDatagram:F1} per datagram");
-        perDatagram.ShouldBeLessThan(24, "the receive loop should reuse its buffer, SocketAddress and awaitable");
+        // Other work in the process (test cleanup, timers) adds to the count now and then; a cost of
+        // the receive path would show in every round, so the quietest of three rounds is the figure.
+        var perDatagram = double.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            SendBatches(100);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            output.WriteLine($"round {round}: {allocated} bytes allocated in the process for 2000 datagrams");
+            perDatagram = Math.Min(perDatagram, allocated / 2000.0);
+        }
+
+        perDatagram.ShouldBeLessThan(16, "the receive loop should reuse its buffer, SocketAddress and awaitable");
     }
 }

@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using System.Text;
 using NatEdge.Proxy.Core;
 using NatEdge.Proxy.Routing.Syntax;
+using NatEdge.Proxy.Sip.Message;
+using NatEdge.Proxy.Sip.Parsing;
 
 namespace NatEdge.Proxy.Routing.Compilation;
 
@@ -48,15 +50,27 @@ internal sealed class TextMatchNode(Operand operand, Regex pattern) : SyncCondit
 /// <summary>uri == myself, from_uri/to_uri == myself: the URI's host and port are one of ours.</summary>
 internal sealed class UriIsMyselfNode(Operand operand, LocalIdentity myself, bool negate) : SyncConditionNode
 {
+    /// <summary>RFC 3261 19.1.2: a sips URI without a port means 5061 (a sip URI, 5060).</summary>
+    private const int DefaultSipsPort = 5061;
+
     public override Truth Evaluate(RouteContext context)
     {
         Span<byte> scratch = stackalloc byte[12];
-        if (!OperandReader.TryRead(operand, context, scratch, out var uri) || !UriHostPort.TryParse(uri, out var host, out var port))
+        if (!OperandReader.TryRead(operand, context, scratch, out var uri)
+            || !SipUriParser.TryParse(uri, new TextRange(0, uri.Length), out var parsed)
+            || !parsed.IsSipOrSips)
         {
             return Truth.Error;
         }
 
-        return Of(myself.Matches(host, port, UriHostPort.DefaultPort(uri)) != negate);
+        var host = parsed.Host.Of(uri);
+        if (parsed.IsIpv6Reference)
+        {
+            host = host[1..^1];
+        }
+
+        var port = parsed.Port >= 0 ? parsed.Port : parsed.Scheme == UriScheme.Sips ? DefaultSipsPort : Binding.ScriptSettings.DefaultSipPort;
+        return Of(myself.Matches(host, port) != negate);
     }
 }
 

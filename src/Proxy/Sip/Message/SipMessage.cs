@@ -109,6 +109,12 @@ public sealed partial class SipMessage
     /// <summary>Index of the first header line whose name matches (any case), for headers without an id.</summary>
     public int IndexOf(ReadOnlySpan<byte> name)
     {
+        if (name.IsEmpty || SipGrammar.ScanToken(name, 0) != name.Length)
+        {
+            // Header names are tokens; the parser indexes no other kind.
+            return -1;
+        }
+
         HeaderId id = KnownHeaders.Lookup(name);
         if (id != HeaderId.Unknown)
         {

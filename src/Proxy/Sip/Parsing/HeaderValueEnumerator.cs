@@ -9,6 +9,8 @@ namespace NatEdge.Proxy.Sip.Parsing;
 /// </summary>
 public ref struct CommaSeparatedValues
 {
+    private static readonly System.Buffers.SearchValues<byte> Delimiters = System.Buffers.SearchValues.Create(",\"<"u8);
+
     private readonly ReadOnlySpan<byte> _text;
     private readonly int _end;
     private int _position;
@@ -39,42 +41,47 @@ public ref struct CommaSeparatedValues
 
         int start = _position;
         int i = start;
-        bool inAngle = false;
+        ReadOnlySpan<byte> text = _text[.._end];
         while (i < _end)
         {
-            byte b = _text[i];
+            // Jump to the next octet that matters: a separator, or the start of a quoted string or <...>.
+            int next = text[i..].IndexOfAny(Delimiters);
+            if (next < 0)
+            {
+                i = _end;
+                break;
+            }
+
+            i += next;
+            byte b = text[i];
+            if (b == ',')
+            {
+                break;
+            }
+
+            int close;
             if (b == '"')
             {
-                if (!SipGrammar.TryScanQuotedString(_text[.._end], i, out int afterQuote))
+                if (!SipGrammar.TryScanQuotedString(text, i, out close))
                 {
                     Unbalanced = true;
                     i = _end;
                     break;
                 }
 
-                i = afterQuote;
+                i = close;
                 continue;
             }
 
-            if (b == '<')
+            close = text[i..].IndexOf((byte)'>');
+            if (close < 0)
             {
-                inAngle = true;
-            }
-            else if (b == '>')
-            {
-                inAngle = false;
-            }
-            else if (b == ',' && !inAngle)
-            {
+                Unbalanced = true;
+                i = _end;
                 break;
             }
 
-            i++;
-        }
-
-        if (inAngle)
-        {
-            Unbalanced = true;
+            i += close + 1;
         }
 
         int valueStart = SipGrammar.SkipLws(_text[..i], start);

@@ -2,8 +2,12 @@ using NatEdge.Proxy.Sip.Message;
 
 namespace NatEdge.Proxy.Sip.Writing;
 
-/// <summary>Where a response goes: host bytes (IPv6 without brackets), port, and whether a reliable transport should reuse the connection the request came on.</summary>
-public readonly record struct ResponseTarget(TextRange Host, int Port, SipTransport Transport, bool ReuseConnection);
+/// <summary>
+/// Where a response goes: host bytes in the message (IPv6 without brackets), or the request's source
+/// address when <see cref="UseSourceAddress"/> is set; the port; and whether a reliable transport
+/// should reuse the connection the request came on.
+/// </summary>
+public readonly record struct ResponseTarget(TextRange Host, int Port, SipTransport Transport, bool ReuseConnection, bool UseSourceAddress = false);
 
 public static class ResponseTargets
 {
@@ -35,11 +39,35 @@ public static class ResponseTargets
             return true;
         }
 
-        int port = via.RportValue >= 0 && via.Received.IsPresent ? via.RportValue
-            : via.RportValue >= 0 ? via.RportValue
-            : sentByPort;
+        int port = via.RportValue >= 0 ? via.RportValue : sentByPort;
         TextRange host = via.Received.IsPresent ? via.Received : via.Host;
         target = new ResponseTarget(StripBrackets(message, host), port, via.Transport, ReuseConnection: reliable);
+        return true;
+    }
+
+    /// <summary>
+    /// The same rule for a reply to a request just received, before its Via was stamped: the
+    /// stamp would put the source address in "received" (and the source port in an empty "rport"),
+    /// so the reply goes to the source address, at the source port when rport was asked for and at
+    /// the sent-by port otherwise. maddr still wins over UDP.
+    /// </summary>
+    public static bool TryGetForReceivedRequest(SipMessage request, int sourcePort, out ResponseTarget target)
+    {
+        target = default;
+        if (!TryGet(request, out ResponseTarget fromVia) || !request.TryGetTopVia(out SipVia via))
+        {
+            return false;
+        }
+
+        bool maddrWins = !fromVia.ReuseConnection && via.Maddr.IsPresent && !via.Maddr.IsEmpty;
+        if (maddrWins)
+        {
+            target = fromVia;
+            return true;
+        }
+
+        int port = via.HasRport ? sourcePort : fromVia.Port;
+        target = new ResponseTarget(TextRange.None, port, via.Transport, fromVia.ReuseConnection, UseSourceAddress: true);
         return true;
     }
 

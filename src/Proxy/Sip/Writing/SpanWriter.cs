@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace NatEdge.Proxy.Sip.Writing;
 
 /// <summary>Sequential writes into a span that was sized beforehand.</summary>
@@ -19,11 +17,6 @@ internal ref struct SpanWriter(Span<byte> destination)
     {
         _destination[Written] = b;
         Written++;
-    }
-
-    public void WriteAscii(string text)
-    {
-        Written += Encoding.ASCII.GetBytes(text, _destination[Written..]);
     }
 
     public void WriteNumber(long value)

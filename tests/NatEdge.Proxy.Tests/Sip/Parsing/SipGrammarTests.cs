@@ -29,6 +29,20 @@ public class SipGrammarTests
         }
     }
 
+    [Fact]
+    public void Token_scan_stops_at_the_first_non_token_octet_for_every_octet()
+    {
+        for (int i = 0; i < 256; i++)
+        {
+            byte[] text = [(byte)'a', (byte)'b', (byte)i, (byte)'c'];
+            int expected = SipGrammar.IsToken((byte)i) ? 4 : 2;
+
+            SipGrammar.ScanToken(text, 0).ShouldBe(expected, $"octet {i}");
+        }
+
+        SipGrammar.ScanToken("abc"u8, 3).ShouldBe(3);
+    }
+
     [Theory]
     [InlineData("0068", 255UL, true, 68UL)]
     [InlineData("255", 255UL, true, 255UL)]

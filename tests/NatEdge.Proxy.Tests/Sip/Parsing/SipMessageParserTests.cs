@@ -103,6 +103,8 @@ public class SipMessageParserTests
         message.IndexOf(HeaderId.MaxForwards).ShouldBe(13);
         message.GetHeader(14).Id.ShouldBe(HeaderId.Unknown);
         message.IndexOf("x-custom"u8).ShouldBe(14);
+        message.IndexOf("Call\rID"u8).ShouldBe(-1);
+        message.IndexOf(""u8).ShouldBe(-1);
     }
 
     [Fact]

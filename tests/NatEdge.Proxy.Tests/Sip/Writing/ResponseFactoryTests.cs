@@ -83,4 +83,32 @@ public class ResponseFactoryTests
         target.Port.ShouldBe(40000);
         target.ReuseConnection.ShouldBeFalse();
     }
+
+    [Theory]
+    [InlineData("SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK1", 40000, true, 40000)]
+    [InlineData("SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK1", 40000, true, 5062)]
+    [InlineData("SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1", 40000, true, 5060)]
+    [InlineData("SIP/2.0/TLS 10.0.0.5;branch=z9hG4bK1", 40000, true, 5061)]
+    [InlineData("SIP/2.0/UDP 10.0.0.5;maddr=239.255.255.1;branch=z9hG4bK1", 40000, false, 5060)]
+    public void Reply_to_a_received_request_goes_back_to_its_source(string via, int sourcePort, bool toSource, int port)
+    {
+        SipMessage request = SipText.Parse($"OPTIONS sip:p.example.com SIP/2.0\nVia: {via}\nContent-Length: 0\n\n");
+
+        ResponseTargets.TryGetForReceivedRequest(request, sourcePort, out ResponseTarget target).ShouldBeTrue();
+
+        target.UseSourceAddress.ShouldBe(toSource);
+        target.Port.ShouldBe(port);
+    }
+
+    [Fact]
+    public void Reply_over_tcp_reuses_the_connection()
+    {
+        SipMessage response = SipText.Parse("SIP/2.0 200 OK\nVia: SIP/2.0/TCP 10.0.0.5:5070;branch=z9hG4bK1;received=198.51.100.3\nContent-Length: 0\n\n");
+
+        ResponseTargets.TryGet(response, out ResponseTarget target).ShouldBeTrue();
+
+        target.ReuseConnection.ShouldBeTrue();
+        response.Str(target.Host).ShouldBe("198.51.100.3");
+        target.Port.ShouldBe(5070);
+    }
 }
