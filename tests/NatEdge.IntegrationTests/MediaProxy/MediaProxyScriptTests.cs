@@ -96,7 +96,10 @@ public sealed class MediaProxyScriptTests
             await script.RequestAsync(invite);
 
             watch.Elapsed.ShouldBeLessThan(TimeSpan.FromMilliseconds(300));
-            script.Lines.ShouldBe(["not relayed\n"]);
+            script.Lines.Count.ShouldBe(2);
+            script.Lines[0].ShouldStartWith("mediaproxy: update of script-down failed: relay ");
+            script.Lines[0].ShouldContain("Unreachable");
+            script.Lines[1].ShouldBe("not relayed\n");
             invite.HasEdits.ShouldBeFalse();
         }
         finally
@@ -117,7 +120,9 @@ public sealed class MediaProxyScriptTests
             var watch = Stopwatch.StartNew();
             await script.RequestAsync(Parse(Invite("script-slow")));
 
-            script.Lines.ShouldBe(["not relayed\n"]);
+            script.Lines.Count.ShouldBe(2);
+            script.Lines[0].ShouldContain("TimedOut after 300 ms at most");
+            script.Lines[1].ShouldBe("not relayed\n");
             watch.Elapsed.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(280));
             watch.Elapsed.ShouldBeLessThan(TimeSpan.FromMilliseconds(1300));
         }

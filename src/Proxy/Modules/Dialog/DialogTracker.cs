@@ -17,8 +17,8 @@ public sealed class DialogTracker
     /// <summary>Kamailio's dialog default_timeout: 43200 s (12 h).</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromHours(12);
 
-    private readonly ConcurrentDictionary<(string CallId, string CallerTag), Dialog> _byCall = new();
-    private readonly ConcurrentDictionary<string, Dialog> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string CallId, string CallerTag), SipDialog> _byCall = new();
+    private readonly ConcurrentDictionary<string, SipDialog> _byId = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private int _nextNumber;
     private long _lastSweepTicks;
@@ -35,10 +35,10 @@ public sealed class DialogTracker
     public int Count => _byCall.Count;
 
     /// <summary>Runs once for every dialog that ends, whatever ended it.</summary>
-    public event Func<Dialog, ValueTask>? Ended;
+    public event Func<SipDialog, ValueTask>? Ended;
 
     /// <summary>The dialog of an initial INVITE; the same one for its retransmissions.</summary>
-    public Dialog GetOrCreate(string callId, string callerTag)
+    public SipDialog GetOrCreate(string callId, string callerTag)
     {
         SweepIfDue();
         return _byCall.GetOrAdd((callId, callerTag), static (key, tracker) => tracker.Create(key.CallId, key.CallerTag), this);
@@ -48,7 +48,7 @@ public sealed class DialogTracker
     /// The dialog a message belongs to, whichever side sent it: its From tag is the caller's (a request
     /// from the caller, or any reply) or its To tag is (a request from the callee).
     /// </summary>
-    public Dialog? Find(string callId, string? fromTag, string? toTag)
+    public SipDialog? Find(string callId, string? fromTag, string? toTag)
     {
         if (fromTag is not null && _byCall.TryGetValue((callId, fromTag), out var dialog))
         {
@@ -58,10 +58,10 @@ public sealed class DialogTracker
         return toTag is not null && _byCall.TryGetValue((callId, toTag), out dialog) ? dialog : null;
     }
 
-    public Dialog? FindById(string id) => _byId.TryGetValue(id, out var dialog) ? dialog : null;
+    public SipDialog? FindById(string id) => _byId.TryGetValue(id, out var dialog) ? dialog : null;
 
     /// <summary>A 2xx to the INVITE: the dialog is confirmed with the callee's tag.</summary>
-    public static void Confirm(Dialog dialog, string? calleeTag)
+    public static void Confirm(SipDialog dialog, string? calleeTag)
     {
         lock (dialog)
         {
@@ -74,7 +74,7 @@ public sealed class DialogTracker
     }
 
     /// <summary>Marks the dialog as relayed by the media relay.</summary>
-    public static void EngageMedia(Dialog dialog)
+    public static void EngageMedia(SipDialog dialog)
     {
         lock (dialog)
         {
@@ -83,7 +83,7 @@ public sealed class DialogTracker
     }
 
     /// <summary>Ends the dialog (BYE, failed INVITE, or an operator or relay asking); false when it had already ended.</summary>
-    public ValueTask<bool> End(Dialog dialog)
+    public ValueTask<bool> End(SipDialog dialog)
     {
         lock (dialog)
         {
@@ -116,18 +116,18 @@ public sealed class DialogTracker
         return ended;
     }
 
-    private Dialog Create(string callId, string callerTag)
+    private SipDialog Create(string callId, string callerTag)
     {
         var entry = (uint)StringComparer.Ordinal.GetHashCode(callId) % HashSize;
         var number = (uint)Interlocked.Increment(ref _nextNumber);
-        var dialog = new Dialog(entry, number, callId, callerTag, _time.GetUtcNow());
+        var dialog = new SipDialog(entry, number, callId, callerTag, _time.GetUtcNow());
         _byId[dialog.Id] = dialog;
         return dialog;
     }
 
-    private async ValueTask<bool> RunEndedAsync(Dialog dialog)
+    private async ValueTask<bool> RunEndedAsync(SipDialog dialog)
     {
-        foreach (var handler in Ended!.GetInvocationList().Cast<Func<Dialog, ValueTask>>())
+        foreach (var handler in Ended!.GetInvocationList().Cast<Func<SipDialog, ValueTask>>())
         {
             await handler(dialog).ConfigureAwait(false);
         }

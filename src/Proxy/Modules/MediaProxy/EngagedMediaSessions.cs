@@ -104,7 +104,7 @@ public sealed class EngagedMediaSessions
         return true;
     }
 
-    private async ValueTask ObserveRequestAsync(SipMessage request, string signalingIp, Dialog.Dialog dialog)
+    private async ValueTask ObserveRequestAsync(SipMessage request, string signalingIp, SipDialog dialog)
     {
         switch (request.Method)
         {
@@ -120,7 +120,7 @@ public sealed class EngagedMediaSessions
         }
     }
 
-    private async ValueTask ObserveReplyAsync(SipMessage reply, string signalingIp, Dialog.Dialog dialog, string? toTag)
+    private async ValueTask ObserveReplyAsync(SipMessage reply, string signalingIp, SipDialog dialog, string? toTag)
     {
         if (!reply.TryGetCSeq(out var cseq) || cseq.Method is not (SipMethod.Invite or SipMethod.Update or SipMethod.Prack))
         {
@@ -153,7 +153,7 @@ public sealed class EngagedMediaSessions
         }
     }
 
-    private ValueTask RemoveSessionAsync(Dialog.Dialog dialog)
+    private ValueTask RemoveSessionAsync(SipDialog dialog)
     {
         if (!dialog.MediaEngaged)
         {

@@ -76,7 +76,7 @@ public sealed class MediaRelayClient : IDisposable
                 (Client: this, Request: request)).ConfigureAwait(false);
 
             return outcome.Exception is { } failure
-                ? new RelayCallResult(Classify(failure), null)
+                ? Failed(Classify(failure), failure)
                 : new RelayCallResult(RelayCallStatus.Answered, ControlReplyReader.Parse(outcome.Result!, withSequence: false));
         }
         finally
@@ -114,6 +114,15 @@ public sealed class MediaRelayClient : IDisposable
             })
             .AddTimeout(options.Timeout)
             .Build();
+    }
+
+    /// <summary>Breadcrumbs of a failed request: where, what, and how busy the pool was.</summary>
+    private RelayCallResult Failed(RelayCallStatus status, Exception failure)
+    {
+        var inFlight = _options.PoolSize - _slots.CurrentCount;
+        var detail = $"relay {_options.SocketPath}: {status} after {_options.Timeout.TotalMilliseconds:0} ms at most " +
+            $"({failure.GetType().Name}: {failure.Message}); {inFlight} of {_options.PoolSize} connections busy, {_idle.Count} idle, {ConnectionsOpened} opened so far";
+        return new RelayCallResult(status, null, detail);
     }
 
     private static RelayCallStatus Classify(Exception failure) => failure switch

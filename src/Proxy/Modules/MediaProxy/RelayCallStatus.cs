@@ -19,8 +19,11 @@ public enum RelayCallStatus
     ProtocolViolation,
 }
 
-/// <summary>The outcome of one request: its status and, when answered, the decoded reply.</summary>
-public readonly record struct RelayCallResult(RelayCallStatus Status, ControlReply? Reply)
+/// <summary>
+/// The outcome of one request: its status and, when answered, the decoded reply. A failure carries
+/// <see cref="Detail"/>: the relay socket and the pool's state when it happened, for the log.
+/// </summary>
+public readonly record struct RelayCallResult(RelayCallStatus Status, ControlReply? Reply, string? Detail = null)
 {
     public bool IsAnswered => Status == RelayCallStatus.Answered;
 

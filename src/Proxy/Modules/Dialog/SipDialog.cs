@@ -13,9 +13,9 @@ public enum DialogState
 /// the caller's From tag, named for the outside by <see cref="Id"/> (<c>h_entry:h_id</c>, what the
 /// mediaproxy protocol's <c>dialog_id</c> carries). State changes go through <see cref="DialogTracker"/>.
 /// </summary>
-public sealed class Dialog
+public sealed class SipDialog
 {
-    internal Dialog(uint entry, uint number, string callId, string callerTag, DateTimeOffset created)
+    internal SipDialog(uint entry, uint number, string callId, string callerTag, DateTimeOffset created)
     {
         Entry = entry;
         Number = number;
