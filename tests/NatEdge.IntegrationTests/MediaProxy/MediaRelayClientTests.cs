@@ -9,6 +9,7 @@ using NatEdge.Proxy.Sip.Parsing;
 using NatEdge.Proxy.Sip.Writing;
 using NatEdge.Shared.Control;
 using NatEdge.Shared.Sdp;
+using Xunit.Abstractions;
 
 namespace NatEdge.IntegrationTests.MediaProxy;
 
@@ -16,9 +17,44 @@ namespace NatEdge.IntegrationTests.MediaProxy;
 /// The proxy's relay control client against the real natedge-relay process, against no relay, and
 /// against a socket that never answers (mediaproxy-protocol.md section 1; DESIGN.md, relay control client).
 /// </summary>
-public sealed class MediaRelayClientTests
+public sealed class MediaRelayClientTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public async Task Calls_from_parallel_workers_share_the_pool_and_every_one_is_answered()
+    {
+        const int Workers = 8;
+        const int CallsPerWorker = 100;
+        await using var relay = await RelayProcess.StartAsync("25440-25479");
+        using var client = new MediaRelayClient(new MediaRelayClientOptions { SocketPath = relay.SocketPath, PoolSize = 4 });
+
+        var watch = Stopwatch.StartNew();
+        var answered = await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
+        {
+            var media = new List<MediaStreamDescription> { new("audio", "127.0.0.1", 25998, MediaDirection.SendRecv, Ice: false) };
+            var count = 0;
+            for (var i = 0; i < CallsPerWorker; i++)
+            {
+                var callId = $"pool-{worker}-{i}";
+                var update = await client.SendAsync(new ControlRequest
+                {
+                    Command = ControlCommand.Update, Type = SdpMessageType.Request, CallId = callId, CSeq = 1, FromUri = "a@example.net",
+                    ToUri = "b@example.net", FromTag = "t", UserAgent = "pool test", SignalingIp = "127.0.0.1", Media = media,
+                });
+                var remove = await client.SendAsync(new ControlRequest { Command = ControlCommand.Remove, CallId = callId, FromTag = "t" });
+                count += update.IsMedia && remove.Reply?.Kind == ControlReplyKind.Removed ? 2 : 0;
+            }
+
+            return count;
+        })));
+        var elapsed = watch.Elapsed;
+
+        answered.Sum().ShouldBe(Workers * CallsPerWorker * 2, relay.Stderr);
+        client.ConnectionsOpened.ShouldBeLessThanOrEqualTo(4, "at most the pool's size of connections");
+        output.WriteLine($"{Workers * CallsPerWorker * 2} requests from {Workers} workers over {client.ConnectionsOpened} connections in {elapsed.TotalMilliseconds:0} ms: " +
+            $"{Workers * CallsPerWorker * 2 / elapsed.TotalSeconds:0} requests/s");
+    }
 
     [Fact]
     public async Task Offer_and_answer_get_relay_ports_and_the_sdp_is_rewritten_to_them()
