@@ -1,4 +1,5 @@
 using System.Net;
+using NatEdge.Proxy.Modules;
 using NatEdge.Proxy.Modules.Rr;
 using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Routing.Compilation;
@@ -21,14 +22,17 @@ public sealed class ScriptRequestRouter : IRequestRouter
     private readonly CompiledScript _script;
     private readonly StatelessReplier _replier;
     private readonly IScriptLog _log;
+    private readonly ModuleServices _services;
     private readonly TransactionLayer? _transactions;
 
+    /// <param name="services">The module state every worker shares (location store, nonces, tables).</param>
     /// <param name="transactions">The stateful layer when the script loads tm; null for a stateless script.</param>
-    public ScriptRequestRouter(CompiledScript script, StatelessReplier replier, IScriptLog log, TransactionLayer? transactions = null)
+    public ScriptRequestRouter(CompiledScript script, StatelessReplier replier, IScriptLog log, ModuleServices? services = null, TransactionLayer? transactions = null)
     {
         _script = script;
         _replier = replier;
         _log = log;
+        _services = services ?? ModuleServices.None;
         _transactions = transactions;
         transactions?.Attach(script);
     }
@@ -59,6 +63,7 @@ public sealed class ScriptRequestRouter : IRequestRouter
     {
         var transport = new LoopReplyTransport(_replier);
         var worker = new ScriptWorker(_script, transport, _log);
+        worker.Context.Services = _services;
         TransactionScope? scope = null;
         SipInterface inbound = default;
         if (_transactions is not null)

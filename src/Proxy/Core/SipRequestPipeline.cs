@@ -20,6 +20,9 @@ namespace NatEdge.Proxy.Core;
 /// </summary>
 public sealed class SipRequestPipeline : ISipMessageHandler
 {
+    /// <summary>Held so the keepalive timers live as long as the pipeline that serves the phones.</summary>
+    private Modules.NatHelper.NatPinger? _natKeepalive;
+
     private static readonly byte[] MessageTooLarge = "Message Too Large"u8.ToArray();
 
     private readonly StatelessReplier _replier;
@@ -47,7 +50,7 @@ public sealed class SipRequestPipeline : ISipMessageHandler
     /// The pipeline of a running proxy: the script is compiled once the sockets are bound, so
     /// "myself" is every bound listener (OS-chosen ports included) plus the script's aliases.
     /// </summary>
-    public static SipRequestPipeline Create(ProxyRunSettings settings, BoundScript script, ProxyTransports transports, ILoggerFactory loggers)
+    public static SipRequestPipeline Create(ProxyRunSettings settings, BoundScript script, ProxyTransports transports, ILoggerFactory loggers, Modules.ModuleServices? services = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(transports);
@@ -57,12 +60,35 @@ public sealed class SipRequestPipeline : ISipMessageHandler
         var transactions = compiled.Modules.TryGetValue("tm", out var tm)
             ? new TransactionLayer(TmSettings.ToTimers(tm), transports, TimeProvider.System)
             : null;
-        return new SipRequestPipeline(
+        var pipeline = new SipRequestPipeline(
             replier,
-            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog(), transactions),
+            new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog(), services, transactions),
             settings.Limits,
             loggers.CreateLogger("NatEdge.Proxy.Core"),
             transactions);
+        pipeline._natKeepalive = StartNatKeepalive(compiled, services, transports);
+        return pipeline;
+    }
+
+    /// <summary>
+    /// NAT keepalives for the registered phones (nathelper or mediaproxy natping_interval) over the
+    /// location store. They run for the life of the process on a wheel of their own with a 100 ms tick,
+    /// which is plenty for a period counted in seconds.
+    /// </summary>
+    private static Modules.NatHelper.NatPinger? StartNatKeepalive(CompiledScript compiled, Modules.ModuleServices? services, ProxyTransports transports)
+    {
+        var options = Modules.NatHelper.NatPingOptions.From(
+            compiled.Modules.GetValueOrDefault("nathelper"),
+            compiled.Modules.GetValueOrDefault("mediaproxy"));
+        if (!options.Enabled || services?.Location is not { } location || transports.Udp.Count == 0)
+        {
+            return null;
+        }
+
+        var wheel = new NatEdge.Shared.Timing.TimerWheel(services.Time, TimeSpan.FromMilliseconds(100));
+        var pinger = new Modules.NatHelper.NatPinger(location, new Modules.NatHelper.UdpNatPingSender(transports.Udp), wheel, options);
+        pinger.Start();
+        return pinger;
     }
 
     public ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken)

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NatEdge.Proxy.Core;
+using NatEdge.Proxy.Modules;
+using NatEdge.Proxy.Routing.Binding;
+using NatEdge.Proxy.Storage;
 using NatEdge.Proxy.Routing;
 
 namespace NatEdge.Proxy.Hosting;
@@ -77,12 +80,40 @@ internal static class RunCommand
                 options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             }));
         using var shutdown = new ShutdownSignal();
-        return ProxyHost.RunAsync(
-                settings,
-                transports => SipRequestPipeline.Create(settings, script, transports, loggers),
-                loggers,
-                shutdown,
-                TimeProvider.System)
-            .GetAwaiter().GetResult();
+        var services = StartModules(script);
+        if (services is null)
+        {
+            return Program.ExitRuntimeFailure;
+        }
+
+        try
+        {
+            return ProxyHost.RunAsync(
+                    settings,
+                    transports => SipRequestPipeline.Create(settings, script, transports, loggers, services),
+                    loggers,
+                    shutdown,
+                    TimeProvider.System)
+                .GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // Disposing the stores stops their timers and writes what db_mode 2 still holds.
+            services.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The location store, nonces and tables the script's modules need, from their modparams.</summary>
+    private static ModuleServices? StartModules(BoundScript script)
+    {
+        try
+        {
+            return ModuleServices.StartAsync(script.Modules, TimeProvider.System).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is StorageException or ArgumentException)
+        {
+            Console.Error.WriteLine($"natedge-proxy run: cannot open the module storage: {e.Message}");
+            return null;
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class EngagedMediaSessionsTests
     public async Task Engaged_call_is_offered_answered_and_removed_at_bye()
     {
         await using var relay = await RelayProcess.StartAsync("25120-25151");
-        using var client = new MediaRelayClient(new MediaRelayClientOptions { SocketPath = relay.SocketPath });
+        using var client = new MediaRelayClient(new MediaRelayClientOptions { SocketPath = relay.SocketPath, Timeout = MediaRelayClientTests.LoadedMachineTimeout });
         var sessions = new EngagedMediaSessions(new DialogTracker(TimeProvider.System), client);
         var invite = Parse(Invite("engaged-1"));
 
@@ -53,7 +53,7 @@ public sealed class EngagedMediaSessionsTests
     public async Task Failed_invite_and_an_ended_dialog_remove_their_sessions()
     {
         await using var relay = await RelayProcess.StartAsync("25160-25191");
-        using var client = new MediaRelayClient(new MediaRelayClientOptions { SocketPath = relay.SocketPath });
+        using var client = new MediaRelayClient(new MediaRelayClientOptions { SocketPath = relay.SocketPath, Timeout = MediaRelayClientTests.LoadedMachineTimeout });
         var sessions = new EngagedMediaSessions(new DialogTracker(TimeProvider.System), client);
 
         (await sessions.EngageAsync(Context(Parse(Invite("busy-1"))))).ShouldBe(1);

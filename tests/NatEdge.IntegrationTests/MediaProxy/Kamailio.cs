@@ -75,7 +75,7 @@ internal sealed class Kamailio : IAsyncDisposable
         var file = directory.File("kamailio.cfg", configuration);
         var process = ChildProcess.Start(
             executable,
-            ["-DD", "-E", "-f", file, "-A", "NO_AUTH", "-A", $"MP_SOCKET=\"{relaySocket}\"", "-Y", directory.Path, "-w", directory.Path, "-m", "32", "-M", "4"],
+            ["-DD", "-E", "-f", file, "-A", "NO_AUTH", "-A", $"MP_SOCKET=\"{relaySocket}\"", "-A", "MP_TIMEOUT=5000", "-Y", directory.Path, "-w", directory.Path, "-m", "32", "-M", "4"],
             directory.Path);
         var kamailio = new Kamailio(process, directory, port);
         try

@@ -65,7 +65,7 @@ public sealed class MediaProxyScriptTests
     public async Task Use_media_proxy_rewrites_invite_and_answer_and_end_media_session_removes()
     {
         await using var relay = await RelayProcess.StartAsync("25320-25351");
-        var script = new Script(MediaProxyScript(relay.SocketPath, timeoutMs: 500) + MediaProxyRoutes);
+        var script = new Script(MediaProxyScript(relay.SocketPath, timeoutMs: 5000) + MediaProxyRoutes);
 
         await CallAsync(script, relay, "script-mp-1", 25320, 25351);
     }
@@ -77,6 +77,7 @@ public sealed class MediaProxyScriptTests
         var script = new Script($$"""
             loadmodule "nathelper.so"
             modparam("nathelper", "rtpproxy_sock", "unix:{{relay.SocketPath}}")
+            modparam("nathelper", "rtpproxy_tout", 5)
 
             """ + RtpProxyRoutes);
 

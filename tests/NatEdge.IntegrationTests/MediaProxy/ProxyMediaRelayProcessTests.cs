@@ -62,6 +62,7 @@ public sealed class ProxyMediaRelayProcessTests
             loadmodule "domain.so"
             loadmodule "mediaproxy.so"
             modparam("mediaproxy", "mediaproxy_socket", "{{relay.SocketPath}}")
+            modparam("mediaproxy", "mediaproxy_timeout", 5000)
 
             """ + Routes;
         await using var proxy = await ProxyProcess.StartWithArgumentsAsync(

@@ -42,11 +42,11 @@ public sealed class CheckCommandTests
     [Fact]
     public void The_executable_prints_diagnostics_and_exits_2_for_a_fixture_with_pending_functions()
     {
-        var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Fixtures, "01-hello-world.cfg"));
+        var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Fixtures, "03-nat-mediaproxy.cfg"));
 
         code.ShouldBe(2);
-        output.ShouldContain("01-hello-world.cfg:102:7: error: function 'save' (module registrar) is not implemented yet");
-        output.ShouldContain("3 error(s), 0 warning(s); the proxy would not start");
+        output.ShouldContain("03-nat-mediaproxy.cfg:88:49: error: function 'has_totag' (module uri) is not implemented yet");
+        output.ShouldContain("1 error(s), 0 warning(s); the proxy would not start");
     }
 
     [Fact]
@@ -84,6 +84,6 @@ public sealed class CheckCommandTests
     public void The_command_line_routes_check_to_the_command()
     {
         Program.Main(["check", Path.Combine(RepositoryPaths.Root, "config", "natedge.cfg")]).ShouldBe(0);
-        Program.Main(["check", Path.Combine(RepositoryPaths.Fixtures, "01-hello-world.cfg")]).ShouldBe(2);
+        Program.Main(["check", Path.Combine(RepositoryPaths.Fixtures, "03-nat-mediaproxy.cfg")]).ShouldBe(2);
     }
 }

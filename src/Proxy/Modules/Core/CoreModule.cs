@@ -24,7 +24,7 @@ internal static class CoreModule
             new("isflagset", [new("flag", Flag)], RouteKind.Any, b => FlagActions.IsSet(b.Arguments[0].Integer)),
             new("log", [new("text", Text)], RouteKind.Any, b => BindLog(DefaultLogLevel, b.Arguments[0].Text, b.Script.Debug)),
             new("log", [new("level", Integer), new("text", Text)], RouteKind.Any, b => BindLog((int)b.Arguments[0].Integer, b.Arguments[1].Text, b.Script.Debug)),
-            ModuleFunction.Declared("force_rport", RouteKind.Request),
+            new("force_rport", [], RouteKind.Request, NatHelper.NatHelperModule.ForceRport),
             ModuleFunction.Declared("forward", RouteKind.RequestAndFailure, new FunctionParameter("host", Text), new FunctionParameter("port", Integer)),
             ModuleFunction.Declared("rewritehost", RouteKind.RequestAndFailure, new FunctionParameter("host", Text)),
             ModuleFunction.Declared("sethost", RouteKind.RequestAndFailure, new FunctionParameter("host", Text)),

@@ -1,3 +1,4 @@
+using NatEdge.Proxy.Modules.NatHelper;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Routing.Syntax;
 using NatEdge.Shared.Sdp;
@@ -17,8 +18,9 @@ internal static class MediaProxyModule
     public static ScriptModule Create() => new(
         "mediaproxy",
         [
-            F.Declared("client_nat_test", RouteKind.Any, new FunctionParameter("tests", Integer)),
-            F.Declared("fix_contact", RouteKind.RequestAndReply),
+            // The SER 0.9 module's NAT test and Contact fixing share nathelper's detection.
+            new("client_nat_test", [new("tests", Integer)], RouteKind.Any, ClientNatFunctions.BindClientNatTest, ClientNatFunctions.ValidateClientNatTest),
+            new("fix_contact", [], RouteKind.RequestAndReply, ClientNatFunctions.BindFixContact),
             new F("use_media_proxy", [], RouteKind.RequestAndReply, BindUse),
             new F("engage_media_proxy", [], RouteKind.Request, BindEngage),
             new F("end_media_session", [], RouteKind.Any, BindEnd),

@@ -1,7 +1,6 @@
 using NatEdge.Proxy.Routing;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Routing.Syntax;
-using NatEdge.Proxy.Sip.Message;
 using static NatEdge.Proxy.Modules.ArgumentKind;
 using F = NatEdge.Proxy.Modules.ModuleFunction;
 
@@ -24,13 +23,6 @@ internal static class RtpProxyFunctions
         new("force_rtp_proxy", [new("flags", Text)], RouteKind.RequestAndReply, BindForce, ValidateFlags) { RequiredCount = 0 };
 
     public static F UnforceRtpProxy { get; } = new("unforce_rtp_proxy", [], RouteKind.Any, BindUnforce);
-
-    /// <summary>
-    /// fix_nated_register(): SER stores sip:src-ip:src-port for save() to write into
-    /// <c>location.received</c>. NatEdge's save() records the packet's source for every binding, so
-    /// the function only checks that it runs on a REGISTER.
-    /// </summary>
-    public static F FixNatedRegister { get; } = new("fix_nated_register", [], RouteKind.Request, _ => FixNatedRegisterAction);
 
     private static void ValidateFlags(FunctionBinding binding, ScriptDiagnostics diagnostics)
     {
@@ -70,9 +62,6 @@ internal static class RtpProxyFunctions
         var client = Client(binding.Settings);
         return context => MediaSessionCalls.RemoveAsync(context, client);
     }
-
-    private static ValueTask<int> FixNatedRegisterAction(RouteContext context) =>
-        new(context.SipMessage is { IsRequest: true, Method: SipMethod.Register } ? 1 : -1);
 
     /// <summary>rtpproxy_disable=1: nathelper is loaded for its NAT tests only and talks to no relay.</summary>
     private static bool IsEnabled(ModuleSettings settings) => settings.GetInteger("rtpproxy_disable") == 0;

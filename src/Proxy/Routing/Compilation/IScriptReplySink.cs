@@ -6,6 +6,7 @@ namespace NatEdge.Proxy.Routing.Compilation;
 /// </summary>
 public interface IScriptReplySink
 {
+    /// <param name="extraHeaders">Whole header lines, each ending in CRLF (Contact, WWW-Authenticate, Min-Expires), or empty.</param>
     /// <returns>True when the reply was handed to the transport. A datagram send completes at once.</returns>
-    ValueTask<bool> SendStatelessReplyAsync(RouteContext context, int statusCode, ReadOnlyMemory<byte> reason);
+    ValueTask<bool> SendStatelessReplyAsync(RouteContext context, int statusCode, ReadOnlyMemory<byte> reason, ReadOnlyMemory<byte> extraHeaders = default);
 }

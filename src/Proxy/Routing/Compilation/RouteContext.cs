@@ -32,6 +32,16 @@ public sealed class RouteContext
 
     public ScriptError LastError { get; set; }
 
+    /// <summary>
+    /// The running proxy's module state (location store, nonces, database tables), shared by
+    /// every worker; the host sets it once per worker. <see cref="Modules.ModuleServices.None"/>
+    /// when the script runs without them (check, tests of the core).
+    /// </summary>
+    public Modules.ModuleServices Services { get; set; } = Modules.ModuleServices.None;
+
+    /// <summary>What www_authorize/proxy_authorize made of this message's credentials (check_to, consume_credentials and the challenges read it).</summary>
+    public Modules.Auth.AuthorizationResult? Authorization { get; set; }
+
     /// <summary>Set by drop: an onreply_route that ends with it stops the reply from being forwarded.</summary>
     public bool Dropped { get; internal set; }
 
@@ -94,6 +104,7 @@ public sealed class RouteContext
         Received = received;
         Flags = flags;
         LastError = ScriptError.None;
+        Authorization = null;
         Dropped = false;
         Exited = false;
         Returning = false;

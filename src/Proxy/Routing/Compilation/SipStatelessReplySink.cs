@@ -13,7 +13,7 @@ public sealed class SipStatelessReplySink(IReplyTransport transport) : IScriptRe
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
-    public ValueTask<bool> SendStatelessReplyAsync(RouteContext context, int statusCode, ReadOnlyMemory<byte> reason)
+    public ValueTask<bool> SendStatelessReplyAsync(RouteContext context, int statusCode, ReadOnlyMemory<byte> reason, ReadOnlyMemory<byte> extraHeaders = default)
     {
         if (context.Message is not SipScriptMessage message)
         {
@@ -21,7 +21,21 @@ public sealed class SipStatelessReplySink(IReplyTransport transport) : IScriptRe
         }
 
         _buffer.ResetWrittenCount();
-        ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span, context.ReplyHeaders);
+        var queued = context.ReplyHeaders;
+        if (extraHeaders.IsEmpty)
+        {
+            ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span, queued);
+        }
+        else
+        {
+            // The function's own lines (Contact list, challenge) go after the ones append_to_reply queued.
+            var lines = ArrayPool<byte>.Shared.Rent(queued.Length + extraHeaders.Length);
+            queued.CopyTo(lines);
+            extraHeaders.Span.CopyTo(lines.AsSpan(queued.Length));
+            ResponseFactory.Write(_buffer, message.Sip, statusCode, reason.Span, lines.AsSpan(0, queued.Length + extraHeaders.Length));
+            ArrayPool<byte>.Shared.Return(lines);
+        }
+
         return transport.SendReplyAsync(_buffer.WrittenMemory, message.Sip, context.Received);
     }
 }
