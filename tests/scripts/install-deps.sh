@@ -5,7 +5,7 @@
 # what they need themselves.
 set -euo pipefail
 
-packages=(sip-tester mariadb-server mariadb-client iproute2 iptables procps psmisc)
+packages=(sip-tester kamailio mariadb-server mariadb-client iproute2 iptables procps psmisc)
 
 missing=()
 for p in "${packages[@]}"; do

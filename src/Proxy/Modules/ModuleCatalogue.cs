@@ -2,6 +2,7 @@ using NatEdge.Proxy.Modules.Auth;
 using NatEdge.Proxy.Modules.Core;
 using NatEdge.Proxy.Modules.Domain;
 using NatEdge.Proxy.Modules.MaxFwd;
+using NatEdge.Proxy.Modules.MediaProxy;
 using NatEdge.Proxy.Modules.NatHelper;
 using NatEdge.Proxy.Modules.Rr;
 using NatEdge.Proxy.Modules.Registrar;
@@ -43,7 +44,7 @@ internal static class ModuleCatalogue
         UriDbModule.Create(),
         DomainModule.Create(),
         NatHelperModule.Create(),
-        MediaProxy(),
+        MediaProxyModule.Create(),
     ];
 
     private static ScriptModule Usrloc() => new(
@@ -66,21 +67,4 @@ internal static class ModuleCatalogue
             F.Declared("add_uri_param", RouteKind.Request, new FunctionParameter("param", Text)),
         ],
         []);
-
-    private static ScriptModule MediaProxy() => new(
-        "mediaproxy",
-        [
-            new("client_nat_test", [new("tests", Integer)], RouteKind.Any, ClientNatFunctions.BindClientNatTest, ClientNatFunctions.ValidateClientNatTest),
-            new("fix_contact", [], RouteKind.RequestAndReply, ClientNatFunctions.BindFixContact),
-            F.Declared("use_media_proxy", RouteKind.RequestAndReply),
-            F.Declared("engage_media_proxy", RouteKind.Request),
-            F.Declared("end_media_session", RouteKind.Any),
-        ],
-        [
-            P.Int("natping_interval", 60) with { Minimum = 0 },
-            P.Text("mediaproxy_socket", "/var/run/proxydispatcher.sock"),
-            P.Text("sip_asymmetrics", "/etc/ser/sip-asymmetric-clients"),
-            P.Text("rtp_asymmetrics", "/etc/ser/rtp-asymmetric-clients"),
-        ],
-        ["usrloc", "domain"]);
 }

@@ -45,8 +45,8 @@ public sealed class CheckCommandTests
         var (code, output) = RunExecutable("check", Path.Combine(RepositoryPaths.Fixtures, "03-nat-mediaproxy.cfg"));
 
         code.ShouldBe(2);
-        output.ShouldContain("03-nat-mediaproxy.cfg:69:26: error: function 'client_nat_test' (module mediaproxy) is not implemented yet");
-        output.ShouldContain("17 error(s), 0 warning(s); the proxy would not start");
+        output.ShouldContain("03-nat-mediaproxy.cfg:88:49: error: function 'has_totag' (module uri) is not implemented yet");
+        output.ShouldContain("1 error(s), 0 warning(s); the proxy would not start");
     }
 
     [Fact]

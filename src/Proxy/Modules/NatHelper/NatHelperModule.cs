@@ -11,7 +11,7 @@ namespace NatEdge.Proxy.Modules.NatHelper;
 /// <summary>
 /// The signalling half of NAT traversal (route-script.md section 5, nathelper; Kamailio 5.6's
 /// nat_uac_test bits): detection, Contact and SDP fixing, and the keepalive settings the
-/// <see cref="NatPinger"/> runs on. The rtpproxy functions stay declared until they map onto the relay.
+/// <see cref="NatPinger"/> runs on. The rtpproxy functions drive the NatEdge relay (<see cref="MediaProxy.RtpProxyFunctions"/>).
 /// </summary>
 internal static class NatHelperModule
 {
@@ -24,13 +24,14 @@ internal static class NatHelperModule
             new("fix_nated_contact", [], RouteKind.RequestAndReply, _ => FixContact(ContactPortRule.SourcePort)),
             new("fix_nated_register", [], RouteKind.Request, static _ => FixNatedRegister),
             new("fix_nated_sdp", [new("mode", Integer)], RouteKind.RequestAndReply, BindFixNatedSdp, ValidateFixNatedSdp),
-            new F("force_rtp_proxy", [new("flags", Text)], RouteKind.RequestAndReply, null) { RequiredCount = 0 },
-            F.Declared("unforce_rtp_proxy", RouteKind.Any),
+            MediaProxy.RtpProxyFunctions.ForceRtpProxy,
+            MediaProxy.RtpProxyFunctions.UnforceRtpProxy,
         ],
         [
             P.Int("natping_interval", 0) with { Minimum = 0 },
             P.Switch("ping_nated_only", 0),
-            P.Text("rtpproxy_sock", "unix:/var/run/rtpproxy.sock"),
+            // The NatEdge relay stands in for rtpproxy, so the default names its socket.
+            P.Text("rtpproxy_sock", "unix:" + MediaProxy.MediaRelayClientOptions.DefaultSocketPath),
             P.Switch("rtpproxy_disable", 0),
             P.Int("received_avp", 42),
             P.Int("rtpproxy_disable_tout", 60),

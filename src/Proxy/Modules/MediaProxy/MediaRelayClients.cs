@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+
+namespace NatEdge.Proxy.Modules.MediaProxy;
+
+/// <summary>
+/// One <see cref="MediaRelayClient"/> per relay socket and timeout for the whole process, made when a
+/// script binds the first function that needs it (the module's child_init) and connected lazily on the
+/// first request. mediaproxy and nathelper's rtpproxy functions naming the same socket share it.
+/// </summary>
+internal static class MediaRelayClients
+{
+    private static readonly ConcurrentDictionary<(string SocketPath, TimeSpan Timeout), Lazy<MediaRelayClient>> Clients = new();
+
+    public static MediaRelayClient For(string socketPath, TimeSpan timeout) =>
+        Clients.GetOrAdd(
+            (socketPath, timeout),
+            static key => new Lazy<MediaRelayClient>(() => new MediaRelayClient(new MediaRelayClientOptions { SocketPath = key.SocketPath, Timeout = key.Timeout }))).Value;
+
+    private static readonly ConcurrentDictionary<MediaRelayClient, Lazy<EngagedMediaSessions>> Engaged = new();
+
+    /// <summary>The dialog-driven sessions of a client: one dialog tracker per relay, registered for the host to feed.</summary>
+    public static EngagedMediaSessions EngagedFor(MediaRelayClient client, uint? iceCandidatePriority) =>
+        Engaged.GetOrAdd(
+            client,
+            static (client, ice) => new Lazy<EngagedMediaSessions>(() =>
+                EngagedMediaSessions.Register(new EngagedMediaSessions(new Dialog.DialogTracker(TimeProvider.System), client, ice))),
+            iceCandidatePriority).Value;
+}
