@@ -46,8 +46,9 @@ internal sealed class RelayHost : IAsyncDisposable
 
     public void Start()
     {
-        _control.Start();
+        // The monitoring port opens first: once the control socket exists, everything the relay serves is up.
         _monitor?.Start();
+        _control.Start();
         RelayLog.Info($"natedge-relay {Version} listening on {Options.ControlSocket}; media on {Options.RelayIp} " +
                       $"ports {Options.PortRangeLow}-{Options.PortRangeHigh} ({Context.Ports.Capacity / 2} streams), advertising {Context.AdvertisedIp}");
     }
