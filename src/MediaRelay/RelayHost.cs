@@ -17,7 +17,7 @@ internal sealed class RelayHost : IAsyncDisposable
     private readonly TimerWheel _wheel;
     private readonly AccountingLog _accounting;
     private readonly ControlServer _control;
-    private readonly MetricsEndpoint? _metrics;
+    private readonly MonitorHttpServer? _monitor;
 
     public RelayHost(RelayOptions options, TimeProvider time)
     {
@@ -29,7 +29,11 @@ internal sealed class RelayHost : IAsyncDisposable
         Sessions = new SessionTable(Context, _accounting);
         Dispatcher = new ControlDispatcher(Sessions, Version);
         _control = new ControlServer(options.ControlSocket, options.ControlSocketMode, Dispatcher);
-        if (options.Metrics is not null) _metrics = new MetricsEndpoint(options.Metrics, Sessions, Dispatcher, Version);
+        if (options.Metrics is not null)
+        {
+            _monitor = new MonitorHttpServer(options.Metrics, new RelayMetrics(Sessions, Context.Ports, Dispatcher),
+                new StatusDocument(Sessions, Context, Version));
+        }
     }
 
     public static string Version { get; } =
@@ -42,8 +46,9 @@ internal sealed class RelayHost : IAsyncDisposable
 
     public void Start()
     {
+        // The monitoring port opens first: once the control socket exists, everything the relay serves is up.
+        _monitor?.Start();
         _control.Start();
-        _metrics?.Start();
         RelayLog.Info($"natedge-relay {Version} listening on {Options.ControlSocket}; media on {Options.RelayIp} " +
                       $"ports {Options.PortRangeLow}-{Options.PortRangeHigh} ({Context.Ports.Capacity / 2} streams), advertising {Context.AdvertisedIp}");
     }
@@ -52,7 +57,7 @@ internal sealed class RelayHost : IAsyncDisposable
     {
         Sessions.Halt();
         await _control.DisposeAsync().ConfigureAwait(false);
-        if (_metrics is not null) await _metrics.DisposeAsync().ConfigureAwait(false);
+        if (_monitor is not null) await _monitor.DisposeAsync().ConfigureAwait(false);
         Sessions.EndAll();
         _wheel.Dispose();
         _accounting.Dispose();

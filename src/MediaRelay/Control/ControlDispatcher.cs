@@ -12,6 +12,7 @@ internal sealed class ControlDispatcher
     private readonly SessionTable _sessions;
     private readonly string _version;
     private readonly long[] _errors = new long[Enum.GetValues<ControlProtocolError>().Length];
+    private readonly ControlRequestCounts _counts = new();
     private long _requests;
 
     public ControlDispatcher(SessionTable sessions, string version)
@@ -32,7 +33,17 @@ internal sealed class ControlDispatcher
         }
     }
 
+    /// <summary>Requests answered so far, by command and outcome.</summary>
+    public ControlRequestCounts Counts => _counts;
+
     public ControlReply Handle(ControlRequest request)
+    {
+        var reply = Dispatch(request);
+        _counts.Count(request.Command, ControlRequestCounts.OutcomeOf(reply.Kind));
+        return reply;
+    }
+
+    private ControlReply Dispatch(ControlRequest request)
     {
         Interlocked.Increment(ref _requests);
         ControlProtocolError error;
@@ -74,6 +85,7 @@ internal sealed class ControlDispatcher
     {
         Interlocked.Increment(ref _requests);
         Count(error, null);
+        _counts.CountUndecodable();
         return ControlReply.Error();
     }
 

@@ -96,7 +96,12 @@ internal static class SessionStatistics
     private static string Codec(RelayEndpoint? rtp)
     {
         var pt = rtp?.PayloadType ?? -1;
-        if (pt < 0) return "Unknown";
+        return pt < 0 ? "Unknown" : CodecName(pt);
+    }
+
+    /// <summary>The codec name of an RTP payload type, as MediaProxy's statistics name it.</summary>
+    public static string CodecName(int pt)
+    {
         if (pt > 95) return $"Dynamic({pt.ToString(CultureInfo.InvariantCulture)})";
         return StaticPayloads.TryGetValue(pt, out var name) ? name : $"Unknown({pt.ToString(CultureInfo.InvariantCulture)})";
     }

@@ -25,7 +25,8 @@ internal sealed class SessionTable : IDisposable
     private readonly RelayContext _relay;
     private readonly AccountingLog _accounting;
     private readonly DateTimeOffset _startedAt;
-    private long _endedBytes, _endedPackets, _endedDropped, _lastSampleBytes, _bpsRelayed;
+    private readonly TrafficTotals _ended = new();
+    private long _lastSampleBytes, _bpsRelayed;
     private long _portExhaustions, _sessionsExpired, _sessionsRemoved;
     private bool _halting;
 
@@ -67,6 +68,9 @@ internal sealed class SessionTable : IDisposable
     }
 
     public long PortExhaustions => Interlocked.Read(ref _portExhaustions);
+
+    /// <summary>Bits per second relayed over the last traffic sampling period (MediaProxy's <c>bps_relayed</c>).</summary>
+    public long BitsPerSecond => Interlocked.Read(ref _bpsRelayed);
 
     /// <summary>Handles <c>update</c> (spec §4.1-4.2); the same request twice gets the same reply and allocates once.</summary>
     public ControlReply Update(ControlRequest request, out ControlProtocolError error)
@@ -159,16 +163,13 @@ internal sealed class SessionTable : IDisposable
         {
             var now = _relay.Time.GetUtcNow();
             var streamCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            long packets = _endedPackets, dropped = _endedDropped;
+            var traffic = _ended.Copy();
             foreach (var session in _sessions.Values)
             {
                 foreach (var s in session.LiveStreams()) streamCounts[s.MediaType] = streamCounts.GetValueOrDefault(s.MediaType) + 1;
-                foreach (var s in session.AllStreams)
-                {
-                    packets += Counter(s, e => e.Packets);
-                    dropped += Counter(s, e => e.Dropped);
-                }
+                foreach (var s in session.AllStreams) traffic.Add(s);
             }
+            long packets = traffic.Packets, dropped = traffic.DroppedUnlatched;
             return Json(json =>
             {
                 json.WriteStartObject();
@@ -194,6 +195,20 @@ internal sealed class SessionTable : IDisposable
                 json.WriteEndObject();
             });
         }
+    }
+
+    /// <summary>
+    /// Lets a reader (metrics, the status page) look at the live sessions and the totals of ended ones under the
+    /// table lock; the reader must not keep the sessions nor change them.
+    /// </summary>
+    public TResult Inspect<TResult>(Func<IReadOnlyCollection<MediaSession>, TrafficTotals, DateTimeOffset, TResult> reader)
+    {
+        lock (_gate) return reader(_sessions.Values, _ended, _relay.Time.GetUtcNow());
+    }
+
+    public bool IsHalting
+    {
+        get { lock (_gate) return _halting; }
     }
 
     public string SessionsJson()
@@ -306,12 +321,7 @@ internal sealed class SessionTable : IDisposable
     {
         _sessions.Remove((session.CallId, session.FromTag));
         _recentReplies.Remove(session);
-        foreach (var s in session.AllStreams)
-        {
-            _endedBytes += Counter(s, e => e.Bytes);
-            _endedPackets += Counter(s, e => e.Packets);
-            _endedDropped += Counter(s, e => e.Dropped);
-        }
+        foreach (var s in session.AllStreams) _ended.Add(s);
     }
 
     private string Account(MediaSession session, bool timedOut)
@@ -336,11 +346,12 @@ internal sealed class SessionTable : IDisposable
     {
         lock (_gate)
         {
-            var total = _endedBytes;
+            var traffic = _ended.Copy();
             foreach (var session in _sessions.Values)
             {
-                foreach (var s in session.AllStreams) total += Counter(s, e => e.Bytes);
+                foreach (var s in session.AllStreams) traffic.Add(s);
             }
+            var total = traffic.Bytes;
             Interlocked.Exchange(ref _bpsRelayed, (long)((total - _lastSampleBytes) * 8 / TrafficSamplingPeriod.TotalSeconds));
             _lastSampleBytes = total;
         }
@@ -352,17 +363,6 @@ internal sealed class SessionTable : IDisposable
         {
             // The relay is stopping.
         }
-    }
-
-    private static long Counter(MediaStream stream, Func<Forwarding.RelayEndpoint, long> counter)
-    {
-        long sum = 0;
-        foreach (var side in (ReadOnlySpan<StreamSide?>)[stream.Caller, stream.Callee])
-        {
-            if (side is null) continue;
-            sum += counter(side.Rtp) + counter(side.Rtcp);
-        }
-        return sum;
     }
 
     private static string Json(Action<Utf8JsonWriter> write)

@@ -82,8 +82,8 @@ public class RelayMetricsTests
         }
         using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var text = await http.GetStringAsync(new Uri("http://127.0.0.1:27399/metrics"));
-        text.ShouldContain("natedge_relay_sessions 0");
-        text.ShouldContain("natedge_relay_port_pairs_total 16");
+        text.ShouldContain("natedge_relay_sessions_active 0");
+        text.ShouldContain("natedge_relay_port_pairs_capacity 16");
         text.ShouldContain("natedge_relay_control_errors_total{reason=\"UnknownCommand\"} 1");
     }
 }

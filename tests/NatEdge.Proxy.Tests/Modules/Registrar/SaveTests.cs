@@ -222,8 +222,6 @@ public sealed class SaveTests
 
         public ValueTask<int> RemoveAllAsync(string aor, CancellationToken cancellationToken = default) => throw Down();
 
-        public ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default) => throw Down();
-
         public ValueTask<int> ExpireAsync(CancellationToken cancellationToken = default) => throw Down();
 
         public ValueTask FlushAsync(CancellationToken cancellationToken = default) => throw Down();
