@@ -22,7 +22,9 @@ ip netns exec "$ns" ip link set lo up
 export NATEDGE_TEST_NETNS="$ns"
 export NATEDGE_SHARED_DIR="${NATEDGE_SHARED_DIR:-$root/../shared}"
 status=0
-ip netns exec "$ns" dotnet test NatEdge.sln -c "$configuration" --no-build -nologo \
+# One test assembly at a time: process tests bind ports and load the two cores, and
+# running assemblies side by side makes their timing depend on each other.
+ip netns exec "$ns" dotnet test NatEdge.sln -c "$configuration" --no-build -nologo -m:1 \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
 passed=0; failed=0; skipped=0; files=0
