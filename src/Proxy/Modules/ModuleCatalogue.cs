@@ -8,6 +8,7 @@ using NatEdge.Proxy.Modules.Rr;
 using NatEdge.Proxy.Modules.Registrar;
 using NatEdge.Proxy.Modules.Sl;
 using NatEdge.Proxy.Modules.TextOps;
+using NatEdge.Proxy.Modules.Uri;
 using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Modules.UriDb;
 using NatEdge.Proxy.Routing.Syntax;
@@ -60,7 +61,7 @@ internal static class ModuleCatalogue
     private static ScriptModule Uri() => new(
         "uri",
         [
-            F.Declared("has_totag", RouteKind.Any),
+            new F("has_totag", [], RouteKind.Any, HasToTag.Bind),
             F.Declared("is_user", RouteKind.Request, new FunctionParameter("user", Text)),
             F.Declared("uri_param", RouteKind.Request, new FunctionParameter("name", Text)),
             F.Declared("uri_param", RouteKind.Request, new FunctionParameter("name", Text), new FunctionParameter("value", Text)),

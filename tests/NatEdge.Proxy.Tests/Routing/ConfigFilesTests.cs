@@ -87,21 +87,12 @@ public sealed class ConfigFilesTests
     [Theory]
     [InlineData("stage1-hello.cfg")]
     [InlineData("stage2-auth-db.cfg")]
-    public void Guide_stages_with_registrar_and_auth_load_without_diagnostics(string name)
+    [InlineData("stage3-nat.cfg")]
+    public void Guide_stages_load_without_diagnostics(string name)
     {
         var result = ScriptLoader.LoadText(Config(name), name);
 
         result.Diagnostics.Render().ShouldBeEmpty();
         result.Script.ShouldNotBeNull();
-    }
-
-    [Theory]
-    [InlineData("stage3-nat.cfg")]
-    public void Guide_stages_fail_only_on_functions_not_implemented_yet(string name)
-    {
-        var result = ScriptLoader.LoadText(Config(name), name);
-
-        result.Diagnostics.Items.ShouldNotBeEmpty();
-        result.Diagnostics.Items.ShouldAllBe(d => d.Message.EndsWith(" is not implemented yet", StringComparison.Ordinal));
     }
 }
