@@ -78,6 +78,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 port_in_use() { ss -Huln "sport = :$1" 2>/dev/null | grep -q . || ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
@@ -173,7 +174,7 @@ stat_field() {  # dir, column name: value from the last line of SIPp's stat file
 
 # Runs the scenario against the server on $port; prints the results line.
 run_sipp() {
-  local implementation=$1 dir="$work/sipp-$1" sipp_port started ended before after exit_code=0
+  local implementation=$1 server_config=$2 dir="$work/sipp-$1" sipp_port started ended before after exit_code=0
   mkdir -p "$dir"
   sipp_port=$(free_port)
   before=$(cpu_ticks "$server_pid")
@@ -199,14 +200,14 @@ run_sipp() {
   fi
   printf 'time=%s impl=%s scenario=%s transport=%s rate=%s duration_s=%s calls=%s successful=%s failed=%s p50_ms=%s p99_ms=%s proxy_cpu_s=%s cpu_us_per_call=%s wall_s=%s sipp_exit=%s config=%s\n' \
     "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$implementation" "$scenario" "$transport" "$rate" "$duration" "$calls" \
-    "$successful" "$failed" "$p50" "$p99" "$cpu_s" "$us_per_call" "$wall_s" "$exit_code" "$(basename "$config")"
+    "$successful" "$failed" "$p50" "$p99" "$cpu_s" "$us_per_call" "$wall_s" "$exit_code" "$server_config"
 }
 
 field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
 
 port=${port:-$(free_port)}
 start_natedge
-natedge_line=$(run_sipp natedge)
+natedge_line=$(run_sipp natedge "$(basename "$config")")
 stop_server
 echo "$natedge_line" | tee -a "$out/sip-runs.log"
 status=0
@@ -214,7 +215,7 @@ status=0
 
 if [ "$peer" = kamailio ]; then
   start_kamailio
-  peer_line=$(run_sipp kamailio)
+  peer_line=$(run_sipp kamailio "$kamailio_config")
   stop_server
   echo "$peer_line" | tee -a "$out/sip-runs.log"
   awk -v nc="$(field "$natedge_line" cpu_us_per_call)" -v kc="$(field "$peer_line" cpu_us_per_call)" \
