@@ -20,13 +20,14 @@ usage: loadtest/run-sip.sh --scenario register|options [options]
   --peer kamailio     also run the same scenario against Kamailio and print the ratio
   --install-peer      apt-get install kamailio if it is missing (only with --peer)
   --out DIR           results folder (default $LOADTEST_OUT, else loadtest/results)
+  --keep              copy SIPp's raw files (stat, rtt, errors, screen) to OUT/runs/
 EOF
 }
 
 fail() { echo "run-sip: $*" >&2; exit 2; }
 
 scenario=""; rate=50; duration=3; transport=u1; config=""; proxy_dll="${NATEDGE_PROXY_DLL:-}"
-port=""; peer=""; install_peer=no; out="${LOADTEST_OUT:-$here/results}"
+port=""; peer=""; install_peer=no; keep=no; out="${LOADTEST_OUT:-$here/results}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) scenario=${2:?}; shift 2 ;;
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
     --port) port=${2:?}; shift 2 ;;
     --peer) peer=${2:?}; shift 2 ;;
     --install-peer) install_peer=yes; shift ;;
+    --keep) keep=yes; shift ;;
     --out) out=${2:?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; fail "unknown argument $1" ;;
@@ -194,6 +196,10 @@ run_sipp() {
   cpu_s=$(awk -v t=$((after - before)) -v hz="$clock_ticks" 'BEGIN { printf "%.2f", t / hz }')
   wall_s=$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.2f", b - a }')
   us_per_call=$(awk -v c="$cpu_s" -v n="$successful" 'BEGIN { if (n > 0) printf "%.1f", c * 1e6 / n; else print "NA" }')
+  if [ "$keep" = yes ]; then
+    mkdir -p "$out/runs"
+    cp -r "$dir" "$out/runs/$(date -u +%Y%m%dT%H%M%S)-$implementation-$scenario-$rate"
+  fi
   if [ "$exit_code" -ne 0 ] && [ -s "$dir/errors.log" ]; then
     echo "run-sip: SIPp exited $exit_code; first errors:" >&2
     head -5 "$dir/errors.log" >&2
