@@ -57,6 +57,7 @@ esac
 [ -z "$peer" ] || [ "$peer" = kamailio ] || fail "--peer supports only kamailio"
 config=${config:-$default_config}
 [ -f "$config" ] || fail "config $config not found"
+config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
 command -v sipp >/dev/null || fail "sipp is not installed (Debian package sip-tester)"
 command -v dotnet >/dev/null || fail "dotnet is not on PATH"
 if [ -z "$proxy_dll" ]; then
