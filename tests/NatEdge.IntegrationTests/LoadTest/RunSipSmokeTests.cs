@@ -1,0 +1,35 @@
+using System.Globalization;
+using NatEdge.IntegrationTests.Infrastructure;
+
+namespace NatEdge.IntegrationTests.LoadTest;
+
+/// <summary>
+/// A few seconds of each load scenario at a low rate through loadtest/run-sip.sh against the built
+/// proxy on 127.0.0.1, so a scenario or the runner that stops working fails the suite. Full-rate
+/// runs are not part of the test command.
+/// </summary>
+public sealed class RunSipSmokeTests
+{
+    [Theory]
+    [InlineData("register", 50, 3)]
+    [InlineData("options", 50, 3)]
+    public async Task A_short_low_rate_run_completes_every_call_and_writes_its_results_line(string scenario, int rate, int seconds)
+    {
+        NetworkIsolation.Require();
+        using var output = new TempDirectory("natedge-loadtest-");
+
+        var run = await RunSip.RunAsync(scenario, rate, seconds, output.Path);
+
+        var results = RunSip.ReadResults(output.Path);
+        results.Count.ShouldBe(1, $"one run, one line\n{run}");
+        var line = results[0];
+        line["impl"].ShouldBe("natedge");
+        line["scenario"].ShouldBe(scenario);
+        line["calls"].ShouldBe((rate * seconds).ToString(CultureInfo.InvariantCulture));
+        line["successful"].ShouldBe(line["calls"], run.Output);
+        line["failed"].ShouldBe("0", run.Output);
+        double.Parse(line["p99_ms"], CultureInfo.InvariantCulture).ShouldBeLessThan(200, "the pack's pass criterion for a rate");
+        double.Parse(line["proxy_cpu_s"], CultureInfo.InvariantCulture).ShouldBeGreaterThan(0, "the proxy did the work");
+        run.ExitCode.ShouldBe(0, run.Output);
+    }
+}
