@@ -112,7 +112,7 @@ public class ScriptRouteBenchmark
             ? message!
             : throw new InvalidOperationException($"benchmark message does not parse: {error}");
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -125,12 +125,12 @@ public class ScriptRouteBenchmark
         throw new DirectoryNotFoundException("NatEdge.sln not found above the benchmark");
     }
 
-    private sealed class DiscardingTransport : IReplyTransport
+    internal sealed class DiscardingTransport : IReplyTransport
     {
         public ValueTask<bool> SendReplyAsync(ReadOnlyMemory<byte> reply, SipMessage request, ReceiveInfo received) => new(true);
     }
 
-    private sealed class DiscardingLog : IScriptLog
+    internal sealed class DiscardingLog : IScriptLog
     {
         public void Write(int level, string text)
         {
