@@ -1,0 +1,23 @@
+using NatEdge.IntegrationTests.Infrastructure;
+
+namespace NatEdge.IntegrationTests.Calls;
+
+/// <summary>
+/// Issue 4's call flows as processes: the stage 1 proxy between a SIPp caller and SIPp callees
+/// registered as 1001; the scenarios in loadtest/sipp/ check the headers each side receives.
+/// </summary>
+public sealed class CallFlowProcessTests
+{
+    [Fact]
+    public async Task A_full_call_has_ACK_and_BYE_follow_the_Record_Route()
+    {
+        await using var proxy = await CallLab.StartProxyAsync();
+        await using var callee = await CallLab.RegisteredCalleeAsync(proxy, "call_uas.xml");
+
+        var caller = await CallLab.CallAsync(proxy, "call_uac.xml", "1001");
+        var answered = await callee.WaitAsync();
+
+        caller.ExitCode.ShouldBe(0, $"caller: {caller}\ncallee: {answered}\nproxy:\n{proxy.Process.Output}");
+        answered.ExitCode.ShouldBe(0, $"callee: {answered}\nproxy:\n{proxy.Process.Output}");
+    }
+}
