@@ -20,4 +20,40 @@ public sealed class CallFlowProcessTests
         caller.ExitCode.ShouldBe(0, $"caller: {caller}\ncallee: {answered}\nproxy:\n{proxy.Process.Output}");
         answered.ExitCode.ShouldBe(0, $"callee: {answered}\nproxy:\n{proxy.Process.Output}");
     }
+
+    [Fact]
+    public async Task A_call_to_an_unknown_user_gets_404()
+    {
+        await using var proxy = await CallLab.StartProxyAsync();
+
+        var caller = await CallLab.CallAsync(proxy, "call_unknown_uac.xml", "1999");
+
+        caller.ExitCode.ShouldBe(0, $"caller: {caller}\nproxy:\n{proxy.Process.Output}");
+    }
+
+    [Fact]
+    public async Task A_busy_callee_486_reaches_the_caller_and_each_hop_acknowledges_it()
+    {
+        await using var proxy = await CallLab.StartProxyAsync();
+        await using var callee = await CallLab.RegisteredCalleeAsync(proxy, "call_busy_uas.xml");
+
+        var caller = await CallLab.CallAsync(proxy, "call_busy_uac.xml", "1001");
+        var answered = await callee.WaitAsync();
+
+        caller.ExitCode.ShouldBe(0, $"caller: {caller}\ncallee: {answered}\nproxy:\n{proxy.Process.Output}");
+        answered.ExitCode.ShouldBe(0, $"callee: {answered}\nproxy:\n{proxy.Process.Output}");
+    }
+
+    [Fact]
+    public async Task A_CANCEL_during_ringing_ends_in_487_on_both_sides()
+    {
+        await using var proxy = await CallLab.StartProxyAsync();
+        await using var callee = await CallLab.RegisteredCalleeAsync(proxy, "call_cancel_uas.xml");
+
+        var caller = await CallLab.CallAsync(proxy, "call_cancel_uac.xml", "1001");
+        var answered = await callee.WaitAsync();
+
+        caller.ExitCode.ShouldBe(0, $"caller: {caller}\ncallee: {answered}\nproxy:\n{proxy.Process.Output}");
+        answered.ExitCode.ShouldBe(0, $"callee: {answered}\nproxy:\n{proxy.Process.Output}");
+    }
 }
