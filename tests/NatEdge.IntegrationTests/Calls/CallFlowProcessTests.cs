@@ -56,4 +56,35 @@ public sealed class CallFlowProcessTests
         caller.ExitCode.ShouldBe(0, $"caller: {caller}\ncallee: {answered}\nproxy:\n{proxy.Process.Output}");
         answered.ExitCode.ShouldBe(0, $"callee: {answered}\nproxy:\n{proxy.Process.Output}");
     }
+
+    [Fact]
+    public async Task A_callee_that_rings_and_never_answers_is_cancelled_and_the_caller_gets_408()
+    {
+        await using var proxy = await CallLab.StartProxyAsync(CallLab.ShortTimers);
+
+        // The proxy's own CANCEL at Timer C is what this callee expects; it answers it 200 and its INVITE 487.
+        await using var callee = await CallLab.RegisteredCalleeAsync(proxy, "call_cancel_uas.xml");
+
+        var caller = await CallLab.CallAsync(proxy, "call_noanswer_uac.xml", "1001");
+        var answered = await callee.WaitAsync();
+
+        caller.ExitCode.ShouldBe(0, $"caller: {caller}\ncallee: {answered}\nproxy:\n{proxy.Process.Output}");
+        answered.ExitCode.ShouldBe(0, $"callee: {answered}\nproxy:\n{proxy.Process.Output}");
+    }
+
+    [Fact]
+    public async Task A_user_with_two_contacts_rings_both_and_the_first_200_cancels_the_other()
+    {
+        await using var proxy = await CallLab.StartProxyAsync();
+        await using var ringing = await CallLab.RegisteredCalleeAsync(proxy, "call_cancel_uas.xml");
+        await using var answering = await CallLab.RegisteredCalleeAsync(proxy, "call_uas.xml");
+
+        var caller = await CallLab.CallAsync(proxy, "call_uac.xml", "1001");
+        var answered = await answering.WaitAsync();
+        var cancelled = await ringing.WaitAsync();
+
+        caller.ExitCode.ShouldBe(0, $"caller: {caller}\nanswering: {answered}\nringing: {cancelled}\nproxy:\n{proxy.Process.Output}");
+        answered.ExitCode.ShouldBe(0, $"answering: {answered}\nproxy:\n{proxy.Process.Output}");
+        cancelled.ExitCode.ShouldBe(0, $"ringing: {cancelled}\nproxy:\n{proxy.Process.Output}");
+    }
 }

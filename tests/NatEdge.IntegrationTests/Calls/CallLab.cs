@@ -16,6 +16,9 @@ internal static class CallLab
 {
     public static readonly TimeSpan SippTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>tm timers short enough for a test: Timers B/F at 1 s, the INVITE timer (Timer C) at 2 s.</summary>
+    public const string ShortTimers = "modparam(\"tm\", \"fr_timer\", 1)\nmodparam(\"tm\", \"fr_inv_timer\", 2)";
+
     /// <summary>Stage 1 with extra module parameters (short tm timers) after its usrloc line.</summary>
     public static Task<ProxyProcess> StartProxyAsync(string modparams = "")
     {
