@@ -87,4 +87,17 @@ public sealed class CallFlowProcessTests
         answered.ExitCode.ShouldBe(0, $"answering: {answered}\nproxy:\n{proxy.Process.Output}");
         cancelled.ExitCode.ShouldBe(0, $"ringing: {cancelled}\nproxy:\n{proxy.Process.Output}");
     }
+
+    [Fact]
+    public async Task A_re_INVITE_inside_the_dialog_is_loose_routed()
+    {
+        await using var proxy = await CallLab.StartProxyAsync();
+        await using var callee = await CallLab.RegisteredCalleeAsync(proxy, "call_reinvite_uas.xml");
+
+        var caller = await CallLab.CallAsync(proxy, "call_reinvite_uac.xml", "1001");
+        var answered = await callee.WaitAsync();
+
+        caller.ExitCode.ShouldBe(0, $"caller: {caller}\ncallee: {answered}\nproxy:\n{proxy.Process.Output}");
+        answered.ExitCode.ShouldBe(0, $"callee: {answered}\nproxy:\n{proxy.Process.Output}");
+    }
 }
