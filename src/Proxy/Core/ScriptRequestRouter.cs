@@ -4,6 +4,7 @@ using NatEdge.Proxy.Modules.Rr;
 using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
+using NatEdge.Proxy.Sip.Writing;
 using NatEdge.Proxy.Transport;
 
 namespace NatEdge.Proxy.Core;
@@ -38,6 +39,12 @@ public sealed class ScriptRequestRouter : IRequestRouter
 
     public ValueTask RouteAsync(SipMessage request, SipReceiveContext context, CancellationToken cancellationToken)
     {
+        // The caller's ACK of a reply the script sent with sl is for this proxy alone; routed on, it would loop back here.
+        if (request.Method == SipMethod.Ack && ResponseFactory.AcknowledgesDerivedTag(request))
+        {
+            return ValueTask.CompletedTask;
+        }
+
         var loop = context.Loop.HandlerState as LoopWorker ?? CreateWorker(context);
         loop.Transport.Begin(context, cancellationToken);
         if (_transactions is not null)

@@ -95,7 +95,10 @@ public static class ResponseFactory
 
     /// <summary>
     /// The same request (and its retransmissions) gets the same tag (RFC 3261 8.2.6.2) without the
-    /// proxy remembering anything: 64-bit FNV-1a over Call-ID, From tag, top Via branch and CSeq, as hex.
+    /// proxy remembering anything: 64-bit FNV-1a over Call-ID, From tag, top Via branch and the CSeq
+    /// number, as hex. The CSeq method is left out so the ACK of a non-2xx reply (same branch and
+    /// number, RFC 3261 17.1.1.3) derives the same tag and <see cref="AcknowledgesDerivedTag"/> can
+    /// recognise it.
     /// </summary>
     public static void ComputeToTag(SipMessage request, Span<byte> destination)
     {
@@ -112,11 +115,41 @@ public static class ResponseFactory
             hash = Mix(hash, request[via.Branch]);
         }
 
-        hash = Mix(hash, request[request.GetFirstValue(HeaderId.CSeq)]);
+        hash = Mix(hash, CSeqNumber(request[request.GetFirstValue(HeaderId.CSeq)]));
         for (int i = 0; i < ToTagLength; i++)
         {
             destination[i] = (byte)"0123456789abcdef"[(int)((hash >> (60 - (4 * i))) & 0xF)];
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="ack"/> acknowledges a reply this proxy sent statelessly: its To tag is
+    /// the one <see cref="ComputeToTag"/> derives for the INVITE it acknowledges. Such an ACK ends at
+    /// the proxy (RFC 3261 17.1.1.3: the ACK of a non-2xx reply is hop by hop), as SER's sl drops it.
+    /// </summary>
+    public static bool AcknowledgesDerivedTag(SipMessage ack)
+    {
+        if (!ack.TryGetTo(out SipNameAddr to) || !to.Tag.IsPresent)
+        {
+            return false;
+        }
+
+        var tag = ack[to.Tag];
+        if (tag.Length != ToTagLength)
+        {
+            return false;
+        }
+
+        Span<byte> derived = stackalloc byte[ToTagLength];
+        ComputeToTag(ack, derived);
+        return tag.SequenceEqual(derived);
+    }
+
+    private static ReadOnlySpan<byte> CSeqNumber(ReadOnlySpan<byte> cseq)
+    {
+        var trimmed = cseq.TrimStart((byte)' ');
+        var end = trimmed.IndexOfAny((byte)' ', (byte)'\t');
+        return end < 0 ? trimmed : trimmed[..end];
     }
 
     private static bool NeedsTag(SipMessage request) => !request.TryGetTo(out SipNameAddr to) || !to.Tag.IsPresent;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.RegularExpressions;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Sip.Writing;
 
@@ -111,4 +112,40 @@ public class ResponseFactoryTests
         response.Str(target.Host).ShouldBe("198.51.100.3");
         target.Port.ShouldBe(5070);
     }
+
+    private const string Invite = """
+        INVITE sip:1999@127.0.0.1 SIP/2.0
+        Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-unknown-1;rport
+        Max-Forwards: 70
+        To: <sip:1999@127.0.0.1>
+        From: <sip:1000@127.0.0.1>;tag=caller1
+        Call-ID: unknown-user-call
+        CSeq: 7 INVITE
+        Content-Length: 0
+
+
+        """;
+
+    [Fact]
+    public void The_ACK_of_a_stateless_404_is_recognised_by_its_derived_To_tag()
+    {
+        var reply = new ArrayBufferWriter<byte>();
+        ResponseFactory.Write(reply, SipText.Parse(Invite), 404, "User Not Found"u8);
+        var tag = Regex.Match(Encoding.UTF8.GetString(reply.WrittenSpan), "To: <sip:1999@127.0.0.1>;tag=([0-9a-f]{16})\r\n").Groups[1].Value;
+        tag.Length.ShouldBe(16);
+
+        // RFC 3261 17.1.1.3: the ACK of a non-2xx reply keeps the INVITE's branch, Call-ID, From and CSeq number, and the reply's To.
+        ResponseFactory.AcknowledgesDerivedTag(SipText.Parse(Ack(tag))).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("a84b4c76e66710ab")]
+    [InlineData("callee-tag")]
+    public void An_ACK_with_another_To_tag_is_not_the_proxys_to_absorb(string tag) =>
+        ResponseFactory.AcknowledgesDerivedTag(SipText.Parse(Ack(tag))).ShouldBeFalse();
+
+    private static string Ack(string toTag) => Invite
+        .Replace("INVITE sip:", "ACK sip:", StringComparison.Ordinal)
+        .Replace("To: <sip:1999@127.0.0.1>", "To: <sip:1999@127.0.0.1>;tag=" + toTag, StringComparison.Ordinal)
+        .Replace("CSeq: 7 INVITE", "CSeq: 7 ACK", StringComparison.Ordinal);
 }
