@@ -1,11 +1,9 @@
 using System.Net;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using NatEdge.Proxy.Modules;
 using NatEdge.Proxy.Routing;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
-using NatEdge.Proxy.Sip.Parsing;
 
 namespace NatEdge.Benchmarks.Routing;
 
@@ -22,29 +20,6 @@ namespace NatEdge.Benchmarks.Routing;
 [MemoryDiagnoser]
 public class HelloWorldRouteBenchmark
 {
-    private const string Register =
-        "REGISTER sip:127.0.0.1 SIP/2.0\r\n" +
-        "Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-reg1;rport\r\n" +
-        "Max-Forwards: 70\r\n" +
-        "From: <sip:alice@127.0.0.1>;tag=a1\r\n" +
-        "To: <sip:alice@127.0.0.1>\r\n" +
-        "Call-ID: reg-1@127.0.0.1\r\n" +
-        "CSeq: 1 REGISTER\r\n" +
-        "Contact: <sip:alice@127.0.0.1:40000>;expires=3600\r\n" +
-        "User-Agent: bench\r\n" +
-        "Content-Length: 0\r\n\r\n";
-
-    private const string Invite =
-        "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n" +
-        "Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-inv1;rport\r\n" +
-        "Max-Forwards: 70\r\n" +
-        "From: <sip:alice@127.0.0.1>;tag=a1\r\n" +
-        "To: <sip:bob@127.0.0.1>\r\n" +
-        "Call-ID: inv-1@127.0.0.1\r\n" +
-        "CSeq: 1 INVITE\r\n" +
-        "Contact: <sip:alice@127.0.0.1:40000>\r\n" +
-        "Content-Length: 0\r\n\r\n";
-
     private CompiledScript _script = null!;
     private ModuleServices _services = null!;
     private RouteContext _context = null!;
@@ -61,8 +36,8 @@ public class HelloWorldRouteBenchmark
         _services = ModuleServices.StartAsync(_script.Modules, TimeProvider.System).GetAwaiter().GetResult();
         _context = new RouteContext(new SipStatelessReplySink(new ScriptRouteBenchmark.DiscardingTransport()), new ScriptRouteBenchmark.DiscardingLog()) { Services = _services };
         _view = new SipScriptMessage();
-        _register = Parse(Register);
-        _invite = Parse(Invite);
+        _register = ScriptRouteBenchmark.Parse(ScriptRouteBenchmark.Register);
+        _invite = ScriptRouteBenchmark.Parse(ScriptRouteBenchmark.Invite);
         _received = ReceiveInfo.From(new IPEndPoint(IPAddress.Loopback, 40000), new IPEndPoint(IPAddress.Loopback, 5060), TransportProtocol.Udp);
     }
 
@@ -86,9 +61,4 @@ public class HelloWorldRouteBenchmark
         var pending = _script.RunRequestAsync(_context);
         return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
-
-    private static SipMessage Parse(string text) =>
-        SipMessageParser.TryParse(Encoding.ASCII.GetBytes(text), out var message, out var error) == SipParseStatus.Ok
-            ? message!
-            : throw new InvalidOperationException($"benchmark message does not parse: {error}");
 }

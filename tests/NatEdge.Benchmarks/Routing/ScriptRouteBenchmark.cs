@@ -22,7 +22,7 @@ namespace NatEdge.Benchmarks.Routing;
 [MemoryDiagnoser]
 public class ScriptRouteBenchmark
 {
-    private const string Register =
+    internal const string Register =
         "REGISTER sip:127.0.0.1 SIP/2.0\r\n" +
         "Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-reg1;rport\r\n" +
         "Max-Forwards: 70\r\n" +
@@ -34,7 +34,7 @@ public class ScriptRouteBenchmark
         "User-Agent: bench\r\n" +
         "Content-Length: 0\r\n\r\n";
 
-    private const string Invite =
+    internal const string Invite =
         "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n" +
         "Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-inv1;rport\r\n" +
         "Max-Forwards: 70\r\n" +
@@ -107,7 +107,7 @@ public class ScriptRouteBenchmark
         return pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("the core functions complete synchronously");
     }
 
-    private static SipMessage Parse(string text) =>
+    internal static SipMessage Parse(string text) =>
         SipMessageParser.TryParse(Encoding.ASCII.GetBytes(text), out var message, out var error) == SipParseStatus.Ok
             ? message!
             : throw new InvalidOperationException($"benchmark message does not parse: {error}");
