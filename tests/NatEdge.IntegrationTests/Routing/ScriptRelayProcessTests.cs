@@ -69,6 +69,36 @@ public class ScriptRelayProcessTests
         RawSipClient.TopVia(reply).ShouldContain("phone.natedge.invalid", customMessage: "the proxy's own Via is removed on the way back");
     }
 
+    /// <summary>
+    /// A target the proxy cannot resolve (no DNS in the test namespace; .invalid never resolves,
+    /// RFC 6761) or cannot reach (no route to 192.0.2.0/24 from a namespace with only loopback)
+    /// is answered at once through sl_reply_error, never left to Timer F. The codes are
+    /// sl_reply_error's mapping of t_relay's error (route-script.md section 5, as in SER and
+    /// Kamailio): 478 for a destination that does not resolve, 477 for a send that fails.
+    /// </summary>
+    [Theory]
+    [InlineData("sip:bob@unknown.natedge.invalid", "478")]
+    [InlineData("sip:bob@192.0.2.99", "477")]
+    public async Task A_target_that_cannot_be_resolved_or_reached_is_answered_at_once(string target, string expectedStatus)
+    {
+        NetworkIsolation.ForeignInterfaces().ShouldBeEmpty(
+            "this test addresses 192.0.2.99, which must be unreachable: run it inside a namespace with only loopback (tests/run-all.sh)");
+        var port = FreePorts.UdpAndTcp();
+        var p = port.ToString(CultureInfo.InvariantCulture);
+        await using var proxy = await ProxyProcess.StartWithArgumentsAsync(
+            ["run", "--config", "relay.cfg", "--listen", $"udp:127.0.0.1:{p}"],
+            port,
+            directory => directory.File("relay.cfg", Script));
+        using var caller = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await caller.SendAsync(Encoding.ASCII.GetBytes(RawSipClient.Options(target, "UDP", "phone.natedge.invalid", rport: true, "", "MESSAGE")), proxy.EndPoint);
+        var (reply, _) = await RawSipClient.ReceiveUdpAsync(caller);
+
+        reply[8..11].ShouldBe(expectedStatus, reply[..reply.IndexOf("\r\n", StringComparison.Ordinal)]);
+        started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2), "the answer comes at once, not after Timer F (32 s)");
+    }
+
     /// <summary>A response as a UAS writes it (RFC 3261 8.2.6.2): Vias, From, To with a tag, Call-ID and CSeq copied.</summary>
     private static string Answer(string request, int status, string reason)
     {
