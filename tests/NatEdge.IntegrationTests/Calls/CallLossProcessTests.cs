@@ -52,7 +52,7 @@ public sealed class CallLossProcessTests : IDisposable
         AddLoss(_lab.Relay);
         AddLoss(_lab.Public, "-s", NatLab.RelayHost.ToString());
 
-        // A rule that only counts what the proxy sends to the callee: the INVITE, ACK and BYE of each call, and every retransmission.
+        // Counts, without dropping, what the proxy sends to the callee: each call's INVITE, ACK and BYE plus every retransmission.
         NatLab.Exec(_lab.Public, "iptables", "-A", "OUTPUT", "-p", "udp", "-d", NatLab.RelayHost.ToString(), "-j", "ACCEPT");
 
         using var calleeDirectory = new TempDirectory("natedge-sipp-loss-uas-");
@@ -229,8 +229,6 @@ public sealed class CallLossProcessTests : IDisposable
     /// <summary>The proxy process inside the lab and its working directory.</summary>
     private sealed class NatProxyHandle(ChildProcess process, TempDirectory directory) : IAsyncDisposable
     {
-        public string Output => process.Output;
-
         public async ValueTask DisposeAsync()
         {
             await process.DisposeAsync();
