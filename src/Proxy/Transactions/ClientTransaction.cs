@@ -14,18 +14,11 @@ namespace NatEdge.Proxy.Transactions;
 /// Thread safety: every public method and every timer takes the transaction's lock; the user is
 /// called after it is released. Request and ACK bytes are copied.
 /// </remarks>
-public sealed class ClientTransaction : ITimerWheelTarget
+public sealed class ClientTransaction : Transaction
 {
-    private const int RetransmitTimer = 0;
-    private const int LifetimeTimer = 1;
     private const int ProxyTimerC = 2;
 
-    private readonly ITransactionChannel _channel;
-    private readonly SipTimers _timers;
-    private readonly TimerWheel _wheel;
     private readonly IClientTransactionUser _user;
-    private readonly TimerWheelEntry _retransmit;
-    private readonly TimerWheelEntry _lifetime;
     private readonly TimerWheelEntry? _timerC;
     private readonly Lock _gate = new();
     private byte[]? _request;
@@ -35,29 +28,14 @@ public sealed class ClientTransaction : ITimerWheelTarget
 
     /// <param name="runTimerC">Arm the proxy's Timer C (INVITE only).</param>
     public ClientTransaction(byte[] key, bool isInvite, ITransactionChannel channel, SipTimers timers, TimerWheel wheel, IClientTransactionUser user, bool runTimerC = true)
+        : base(key, isInvite, channel, timers, wheel, isInvite ? TransactionState.Calling : TransactionState.Trying)
     {
-        Key = key;
-        IsInvite = isInvite;
-        _channel = channel;
-        _timers = timers;
-        _wheel = wheel;
         _user = user;
-        _retransmit = new TimerWheelEntry(this, RetransmitTimer);
-        _lifetime = new TimerWheelEntry(this, LifetimeTimer);
         if (isInvite && runTimerC)
         {
             _timerC = new TimerWheelEntry(this, ProxyTimerC);
         }
-
-        State = isInvite ? TransactionState.Calling : TransactionState.Trying;
     }
-
-    /// <summary>The matching key it is filed under (<see cref="TransactionKey"/>).</summary>
-    public byte[] Key { get; }
-
-    public bool IsInvite { get; }
-
-    public TransactionState State { get; private set; }
 
     /// <summary>Highest-priority status seen: the final one once it came, else the last provisional, 0 before any.</summary>
     public int LastStatusCode { get; private set; }
@@ -69,8 +47,6 @@ public sealed class ClientTransaction : ITimerWheelTarget
 
     /// <summary>The request as sent (null before <see cref="Start(byte[])"/>).</summary>
     public ReadOnlyMemory<byte> Request => _request;
-
-    public ITransactionChannel Channel => _channel;
 
     /// <summary>Owner's per-branch data.</summary>
     public object? Context { get; set; }
@@ -94,22 +70,22 @@ public sealed class ClientTransaction : ITimerWheelTarget
             }
 
             _request = request;
-            if (!_channel.Send(request))
+            if (!Channel.Send(request))
             {
                 end = TerminateLocked(TransactionEnd.TransportError);
             }
             else
             {
-                if (!_channel.IsReliable)
+                if (!Channel.IsReliable)
                 {
-                    _retransmitInterval = IsInvite ? _timers.TimerA : _timers.TimerE;
-                    _wheel.Schedule(_retransmit, _retransmitInterval);
+                    _retransmitInterval = IsInvite ? Timers.TimerA : Timers.TimerE;
+                    Wheel.Schedule(Retransmit, _retransmitInterval);
                 }
 
-                _wheel.Schedule(_lifetime, IsInvite ? _timers.TimerB : _timers.TimerF);
+                Wheel.Schedule(Lifetime, IsInvite ? Timers.TimerB : Timers.TimerF);
                 if (_timerC is not null)
                 {
-                    _wheel.Schedule(_timerC, _timers.TimerC);
+                    Wheel.Schedule(_timerC, Timers.TimerC);
                 }
             }
         }
@@ -156,7 +132,7 @@ public sealed class ClientTransaction : ITimerWheelTarget
                 _ack = copy;
             }
 
-            if (!_channel.Send(copy))
+            if (!Channel.Send(copy))
             {
                 end = TerminateLocked(TransactionEnd.TransportError);
             }
@@ -178,7 +154,7 @@ public sealed class ClientTransaction : ITimerWheelTarget
         Report(end);
     }
 
-    void ITimerWheelTarget.OnTimerExpired(TimerExpiry expiry)
+    private protected override void OnTimerExpired(TimerExpiry expiry)
     {
         TransactionEnd? end = null;
         var timerC = false;
@@ -223,14 +199,14 @@ public sealed class ClientTransaction : ITimerWheelTarget
                 if (State == TransactionState.Calling)
                 {
                     // Proceeding waits for the final answer as long as the TU (Timer C) lets it.
-                    _wheel.Cancel(_retransmit);
-                    _wheel.Cancel(_lifetime);
+                    Wheel.Cancel(Retransmit);
+                    Wheel.Cancel(Lifetime);
                     State = TransactionState.Proceeding;
                 }
 
                 if (statusCode > 100 && _timerC is not null)
                 {
-                    _wheel.Schedule(_timerC, _timers.TimerC);
+                    Wheel.Schedule(_timerC, Timers.TimerC);
                 }
 
                 ReceivedProvisional = true;
@@ -240,21 +216,21 @@ public sealed class ClientTransaction : ITimerWheelTarget
                 StopRunningTimers();
                 State = TransactionState.Accepted;
                 LastStatusCode = statusCode;
-                _wheel.Schedule(_lifetime, _timers.TimerM);
+                Wheel.Schedule(Lifetime, Timers.TimerM);
                 return ClientResponseDisposition.Deliver;
             case TransactionState.Calling or TransactionState.Proceeding:
                 StopRunningTimers();
                 State = TransactionState.Completed;
                 LastStatusCode = statusCode;
                 _ackOwed = true;
-                end = EnterWait(_timers.TimerD(_channel.IsReliable));
+                end = EnterWait(Timers.TimerD(Channel.IsReliable));
                 return ClientResponseDisposition.DeliverAndAcknowledge;
             case TransactionState.Accepted when statusCode is >= 200 and < 300:
                 return ClientResponseDisposition.Deliver;
             case TransactionState.Completed when statusCode >= 300:
                 if (_ack is not null)
                 {
-                    _channel.Send(_ack);
+                    Channel.Send(_ack);
                 }
 
                 return ClientResponseDisposition.Absorb;
@@ -281,7 +257,7 @@ public sealed class ClientTransaction : ITimerWheelTarget
 
         StopRunningTimers();
         State = TransactionState.Completed;
-        end = EnterWait(_timers.TimerK(_channel.IsReliable));
+        end = EnterWait(Timers.TimerK(Channel.IsReliable));
         return ClientResponseDisposition.Deliver;
     }
 
@@ -292,57 +268,34 @@ public sealed class ClientTransaction : ITimerWheelTarget
             return null;
         }
 
-        if (!_channel.Send(_request))
+        if (!Channel.Send(_request))
         {
             return TerminateLocked(TransactionEnd.TransportError);
         }
 
         // Timer A doubles without bound; Timer E doubles up to T2, and is T2 once Proceeding (17.1.2.2).
         _retransmitInterval = !IsInvite && State == TransactionState.Proceeding
-            ? _timers.T2
+            ? Timers.T2
             : _retransmitInterval + _retransmitInterval;
-        if (!IsInvite && _retransmitInterval > _timers.T2)
+        if (!IsInvite && _retransmitInterval > Timers.T2)
         {
-            _retransmitInterval = _timers.T2;
+            _retransmitInterval = Timers.T2;
         }
 
-        _wheel.Schedule(_retransmit, _retransmitInterval);
+        Wheel.Schedule(Retransmit, _retransmitInterval);
         return null;
     }
 
-    private void StopRunningTimers()
+    private protected override void StopRunningTimers()
     {
-        _wheel.Cancel(_retransmit);
-        _wheel.Cancel(_lifetime);
+        base.StopRunningTimers();
         if (_timerC is not null)
         {
-            _wheel.Cancel(_timerC);
+            Wheel.Cancel(_timerC);
         }
     }
 
-    private TransactionEnd? EnterWait(TimeSpan wait)
-    {
-        if (wait <= TimeSpan.Zero)
-        {
-            return TerminateLocked(TransactionEnd.Completed);
-        }
 
-        _wheel.Schedule(_lifetime, wait);
-        return null;
-    }
-
-    /// <summary>Moves to Terminated and stops the timers; null when it already was (report once).</summary>
-    private TransactionEnd? TerminateLocked(TransactionEnd reason)
-    {
-        if (State == TransactionState.Terminated)
-        {
-            return null;
-        }
-
-        State = TransactionState.Terminated;
-        StopRunningTimers();
-        return reason;
-    }
 
     private void Report(TransactionEnd? end)
     {

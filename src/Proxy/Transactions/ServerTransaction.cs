@@ -12,45 +12,21 @@ namespace NatEdge.Proxy.Transactions;
 /// Thread safety: every public method and every timer takes the transaction's lock; the user is
 /// called after it is released. Bytes given to <see cref="SendResponse"/> are copied.
 /// </remarks>
-public sealed class ServerTransaction : ITimerWheelTarget
+public sealed class ServerTransaction : Transaction
 {
-    private const int RetransmitTimer = 0;
-    private const int LifetimeTimer = 1;
-
-    private readonly ITransactionChannel _channel;
-    private readonly SipTimers _timers;
-    private readonly TimerWheel _wheel;
     private readonly IServerTransactionUser _user;
-    private readonly TimerWheelEntry _retransmit;
-    private readonly TimerWheelEntry _lifetime;
     private readonly Lock _gate = new();
     private byte[]? _lastResponse;
     private TimeSpan _retransmitInterval;
 
     public ServerTransaction(byte[] key, bool isInvite, ITransactionChannel channel, SipTimers timers, TimerWheel wheel, IServerTransactionUser user)
+        : base(key, isInvite, channel, timers, wheel, isInvite ? TransactionState.Proceeding : TransactionState.Trying)
     {
-        Key = key;
-        IsInvite = isInvite;
-        _channel = channel;
-        _timers = timers;
-        _wheel = wheel;
         _user = user;
-        _retransmit = new TimerWheelEntry(this, RetransmitTimer);
-        _lifetime = new TimerWheelEntry(this, LifetimeTimer);
-        State = isInvite ? TransactionState.Proceeding : TransactionState.Trying;
     }
-
-    /// <summary>The matching key it is filed under (<see cref="TransactionKey"/>).</summary>
-    public byte[] Key { get; }
-
-    public bool IsInvite { get; }
-
-    public TransactionState State { get; private set; }
 
     /// <summary>Status code of the last response sent, 0 before any.</summary>
     public int LastStatusCode { get; private set; }
-
-    public ITransactionChannel Channel => _channel;
 
     /// <summary>Owner's per-transaction data (the proxy keeps its forwarding context here).</summary>
     public object? Context { get; set; }
@@ -77,7 +53,7 @@ public sealed class ServerTransaction : ITimerWheelTarget
 
             _lastResponse = response;
             LastStatusCode = statusCode;
-            sent = _channel.Send(_lastResponse);
+            sent = Channel.Send(_lastResponse);
             if (!sent)
             {
                 end = TerminateLocked(TransactionEnd.TransportError);
@@ -91,24 +67,24 @@ public sealed class ServerTransaction : ITimerWheelTarget
                 if (State != TransactionState.Accepted)
                 {
                     State = TransactionState.Accepted;
-                    _wheel.Schedule(_lifetime, _timers.TimerL);
+                    Wheel.Schedule(Lifetime, Timers.TimerL);
                 }
             }
             else if (IsInvite)
             {
                 State = TransactionState.Completed;
-                if (!_channel.IsReliable)
+                if (!Channel.IsReliable)
                 {
-                    _retransmitInterval = _timers.TimerG;
-                    _wheel.Schedule(_retransmit, _retransmitInterval);
+                    _retransmitInterval = Timers.TimerG;
+                    Wheel.Schedule(Retransmit, _retransmitInterval);
                 }
 
-                _wheel.Schedule(_lifetime, _timers.TimerH);
+                Wheel.Schedule(Lifetime, Timers.TimerH);
             }
             else
             {
                 State = TransactionState.Completed;
-                end = EnterWait(_timers.TimerJ(_channel.IsReliable));
+                end = EnterWait(Timers.TimerJ(Channel.IsReliable));
             }
         }
 
@@ -133,7 +109,7 @@ public sealed class ServerTransaction : ITimerWheelTarget
                 // retransmitted end to end by the UAS, not by the proxy.
                 if (_lastResponse is not null && State is TransactionState.Proceeding or TransactionState.Completed)
                 {
-                    _channel.Send(_lastResponse);
+                    Channel.Send(_lastResponse);
                 }
 
                 disposition = ServerRequestDisposition.Absorbed;
@@ -156,7 +132,7 @@ public sealed class ServerTransaction : ITimerWheelTarget
         Report(end);
     }
 
-    void ITimerWheelTarget.OnTimerExpired(TimerExpiry expiry)
+    private protected override void OnTimerExpired(TimerExpiry expiry)
     {
         TransactionEnd? end = null;
         lock (_gate)
@@ -171,14 +147,14 @@ public sealed class ServerTransaction : ITimerWheelTarget
                 // Timer G: resend the negative answer, doubling up to T2.
                 if (State == TransactionState.Completed && _lastResponse is not null)
                 {
-                    if (!_channel.Send(_lastResponse))
+                    if (!Channel.Send(_lastResponse))
                     {
                         end = TerminateLocked(TransactionEnd.TransportError);
                     }
                     else
                     {
-                        _retransmitInterval = Min(_retransmitInterval + _retransmitInterval, _timers.T2);
-                        _wheel.Schedule(_retransmit, _retransmitInterval);
+                        _retransmitInterval = Min(_retransmitInterval + _retransmitInterval, Timers.T2);
+                        Wheel.Schedule(Retransmit, _retransmitInterval);
                     }
                 }
             }
@@ -205,8 +181,8 @@ public sealed class ServerTransaction : ITimerWheelTarget
         {
             case TransactionState.Completed:
                 State = TransactionState.Confirmed;
-                _wheel.Cancel(_retransmit);
-                end = EnterWait(_timers.TimerI(_channel.IsReliable));
+                Wheel.Cancel(Retransmit);
+                end = EnterWait(Timers.TimerI(Channel.IsReliable));
                 return ServerRequestDisposition.AckAbsorbed;
             case TransactionState.Confirmed:
                 return ServerRequestDisposition.AckAbsorbed;
@@ -223,31 +199,7 @@ public sealed class ServerTransaction : ITimerWheelTarget
         _ => false,
     };
 
-    /// <summary>Starts a wait timer, or terminates at once when it is zero (reliable transports).</summary>
-    private TransactionEnd? EnterWait(TimeSpan wait)
-    {
-        if (wait <= TimeSpan.Zero)
-        {
-            return TerminateLocked(TransactionEnd.Completed);
-        }
 
-        _wheel.Schedule(_lifetime, wait);
-        return null;
-    }
-
-    /// <summary>Moves to Terminated and stops the timers; null when it already was (report once).</summary>
-    private TransactionEnd? TerminateLocked(TransactionEnd reason)
-    {
-        if (State == TransactionState.Terminated)
-        {
-            return null;
-        }
-
-        State = TransactionState.Terminated;
-        _wheel.Cancel(_retransmit);
-        _wheel.Cancel(_lifetime);
-        return reason;
-    }
 
     private void Report(TransactionEnd? end)
     {
