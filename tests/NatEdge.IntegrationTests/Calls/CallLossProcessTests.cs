@@ -98,7 +98,7 @@ public sealed class CallLossProcessTests : IDisposable
 
         await callee.WaitForExitAsync(RunTimeout);
         var calleeErrors = ReadIfPresent(calleeDirectory, "errors.log");
-        callerExit.ShouldBe(0, $"every call must succeed at the caller\n{caller.Output}\n{callerErrors}\ncallee:\n{Tail(calleeErrors)}");
+        callerExit.ShouldBe(0, $"every call must succeed at the caller\n{caller.Output}\n{callerErrors}\ncallee, first events:\n{Head(calleeErrors)}");
 
         var drops = DroppedPackets();
         var calleeLog = ReadIfPresent(calleeDirectory, "messages.log");
@@ -224,7 +224,8 @@ public sealed class CallLossProcessTests : IDisposable
         return File.Exists(path) ? File.ReadAllText(path) : string.Empty;
     }
 
-    private static string Tail(string text) => text.Length > 4000 ? text[^4000..] : text;
+    // The callee's first events say why a call died; what follows is mostly the dead call's retransmissions.
+    private static string Head(string text) => text.Length > 4000 ? text[..4000] : text;
 
     /// <summary>The proxy process inside the lab and its working directory.</summary>
     private sealed class NatProxyHandle(ChildProcess process, TempDirectory directory) : IAsyncDisposable

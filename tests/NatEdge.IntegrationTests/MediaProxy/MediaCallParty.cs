@@ -46,21 +46,14 @@ internal sealed partial class MediaCallParty : IDisposable
             $"m=audio {RtpPort} RTP/AVP 0\r\n" +
             "a=rtpmap:0 PCMU/8000\r\n";
         await SendAsync(Request("INVITE", 1, "invite", toTag: null, route: false, contentType: "application/sdp", body: sdp));
-        while (true)
+        var (reply, status) = await FinalResponseAsync("1 INVITE");
+        if (status == 200)
         {
-            var reply = await ReceiveAsync();
-            var status = int.Parse(reply.AsSpan(8, 3), CultureInfo.InvariantCulture);
-            if (status >= 200)
-            {
-                if (status == 200)
-                {
-                    _toTag = ToTag().Match(reply).Groups[1].Value;
-                    _requestUri = ContactUri().Match(reply).Groups[1].Value;
-                }
-
-                return reply;
-            }
+            _toTag = ToTag().Match(reply).Groups[1].Value;
+            _requestUri = ContactUri().Match(reply).Groups[1].Value;
         }
+
+        return reply;
     }
 
     public Task AckAsync() => SendAsync(Request("ACK", 1, "ack", _toTag, route: true));
@@ -69,13 +62,22 @@ internal sealed partial class MediaCallParty : IDisposable
     public async Task<int> ByeAsync()
     {
         await SendAsync(Request("BYE", 2, "bye", _toTag, route: true));
+        return (await FinalResponseAsync("2 BYE")).Status;
+    }
+
+    /// <summary>
+    /// The first final response whose CSeq is <paramref name="cseq"/>: a 200 OK to the INVITE that the
+    /// callee retransmitted while the ACK was on its way may still be queued when the BYE is sent.
+    /// </summary>
+    private async Task<(string Reply, int Status)> FinalResponseAsync(string cseq)
+    {
         while (true)
         {
             var reply = await ReceiveAsync();
             var status = int.Parse(reply.AsSpan(8, 3), CultureInfo.InvariantCulture);
-            if (status >= 200)
+            if (status >= 200 && CSeq().Match(reply).Groups[1].Value == cseq)
             {
-                return status;
+                return (reply, status);
             }
         }
     }
@@ -180,6 +182,9 @@ internal sealed partial class MediaCallParty : IDisposable
         var received = await _sip.ReceiveAsync(timeout.Token);
         return Encoding.ASCII.GetString(received.Buffer);
     }
+
+    [GeneratedRegex(@"^CSeq:\s*(\d+ [A-Z]+)", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex CSeq();
 
     [GeneratedRegex(@"^(?:To|t):[^\r\n]*;tag=([^;\s>\r\n]+)", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex ToTag();
