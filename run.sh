@@ -18,4 +18,5 @@ relay=$!
 stop_relay() { kill -TERM "$relay" 2>/dev/null || true; wait "$relay" 2>/dev/null || true; }
 trap stop_relay EXIT INT TERM
 
-dotnet src/Proxy/bin/Release/net10.0/natedge-proxy.dll run --config config/natedge.cfg "$@"
+dotnet src/Proxy/bin/Release/net10.0/natedge-proxy.dll run --config config/natedge.cfg \
+  --control-socket "$run_dir/proxy.ctl" "$@"

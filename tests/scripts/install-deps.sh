@@ -5,7 +5,7 @@
 # what they need themselves.
 set -euo pipefail
 
-packages=(sip-tester kamailio mariadb-server mariadb-client iproute2 iptables procps psmisc chromium)
+packages=(sip-tester kamailio mariadb-server mariadb-client iproute2 iptables procps psmisc chromium python3 util-linux)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -25,6 +25,7 @@ public sealed class ScriptRequestRouter : IRequestRouter
     private readonly IScriptLog _log;
     private readonly ModuleServices _services;
     private readonly TransactionLayer? _transactions;
+    private readonly TransactionRouter? _transactionRoutes;
 
     /// <param name="services">The module state every worker shares (location store, nonces, tables).</param>
     /// <param name="transactions">The stateful layer when the script loads tm; null for a stateless script.</param>
@@ -35,6 +36,7 @@ public sealed class ScriptRequestRouter : IRequestRouter
         _log = log;
         _services = services ?? ModuleServices.None;
         _transactions = transactions;
+        _transactionRoutes = transactions?.RouterFor(script);
     }
 
     public ValueTask RouteAsync(SipMessage request, SipReceiveContext context, CancellationToken cancellationToken)
@@ -45,7 +47,8 @@ public sealed class ScriptRequestRouter : IRequestRouter
             return ValueTask.CompletedTask;
         }
 
-        var loop = context.Loop.HandlerState as LoopWorker ?? CreateWorker(context);
+        // After a reload the loop's worker belongs to the previous router: it is replaced on the loop's next message.
+        var loop = context.Loop.HandlerState is LoopWorker current && current.Owner == this ? current : CreateWorker(context);
         loop.Transport.Begin(context, cancellationToken);
         if (_transactions is not null)
         {
@@ -74,19 +77,19 @@ public sealed class ScriptRequestRouter : IRequestRouter
         SipInterface inbound = default;
         if (_transactions is not null)
         {
-            scope = _transactions.CreateScope();
+            scope = _transactions.CreateScope(_transactionRoutes!);
             TransactionScope.Attach(worker.Context, scope);
             inbound = _transactions.InterfaceOf(context.Listener);
         }
 
-        var loop = new LoopWorker(worker, transport, scope, inbound);
+        var loop = new LoopWorker(this, worker, transport, scope, inbound);
         context.Loop.HandlerState = loop;
         return loop;
     }
 
     private static TransportProtocol Protocol(SipTransportKind kind) => kind == SipTransportKind.Tcp ? TransportProtocol.Tcp : TransportProtocol.Udp;
 
-    private sealed record LoopWorker(ScriptWorker Worker, LoopReplyTransport Transport, TransactionScope? Scope, SipInterface Inbound);
+    private sealed record LoopWorker(ScriptRequestRouter Owner, ScriptWorker Worker, LoopReplyTransport Transport, TransactionScope? Scope, SipInterface Inbound);
 
     /// <summary>
     /// The script's replies for the message its loop is routing: they leave the way the request

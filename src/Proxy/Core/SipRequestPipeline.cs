@@ -25,8 +25,11 @@ public sealed class SipRequestPipeline : ISipMessageHandler
 
     private static readonly byte[] MessageTooLarge = "Message Too Large"u8.ToArray();
 
+    /// <summary>What a script reload builds the next router over; null for a pipeline made in a test.</summary>
+    private ReloadContext? _reload;
+
     private readonly StatelessReplier _replier;
-    private readonly IRequestRouter _router;
+    private IRequestRouter _router;
     private readonly IResponseRouter? _responses;
     private readonly SipRequestValidator _validator;
     private readonly SipParserLimits _parserLimits;
@@ -53,10 +56,10 @@ public sealed class SipRequestPipeline : ISipMessageHandler
     public static SipRequestPipeline Create(ProxyRunSettings settings, BoundScript script, ProxyTransports transports, ILoggerFactory loggers, Modules.ModuleServices? services = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(transports);
         var replier = new StatelessReplier(transports.Sender);
-        var myself = new LocalIdentity(transports.All.Select(l => l.LocalEndPoint), settings.Aliases);
-        var compiled = ScriptCompiler.Compile(script, myself);
+        var compiled = ScriptCompiler.Compile(script, LocalIdentityOf(transports, script));
         var transactions = compiled.Modules.TryGetValue("tm", out var tm)
             ? new TransactionLayer(compiled, TmSettings.ToTimers(tm), transports, TimeProvider.System)
             : null;
@@ -67,8 +70,29 @@ public sealed class SipRequestPipeline : ISipMessageHandler
             loggers.CreateLogger("NatEdge.Proxy.Core"),
             transactions);
         pipeline._natKeepalive = StartNatKeepalive(compiled, services, transports);
+        pipeline._reload = new ReloadContext(transports, services, transactions);
         return pipeline;
     }
+
+    /// <summary>
+    /// Compiles <paramref name="script"/> over the running proxy's sockets, module state and
+    /// transactions, and routes every request received from now on with it. A receive loop finishing
+    /// a request keeps the old script for that request; transactions keep the reply and failure
+    /// routes of the script that created them. The caller has checked that the script loads the
+    /// same modules as the running one (their state is made once, at start).
+    /// </summary>
+    public void ReplaceScript(BoundScript script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var reload = _reload ?? throw new InvalidOperationException("only a pipeline made by Create can change its script");
+        var compiled = ScriptCompiler.Compile(script, LocalIdentityOf(reload.Transports, script));
+        var router = new ScriptRequestRouter(compiled, _replier, new TextWriterScriptLog(), reload.Services, reload.Transactions);
+        Volatile.Write(ref _router, router);
+    }
+
+    /// <summary>"myself": every bound listener (OS-chosen ports included) plus the script's aliases.</summary>
+    private static LocalIdentity LocalIdentityOf(ProxyTransports transports, BoundScript script) =>
+        new(transports.All.Select(l => l.LocalEndPoint), script.Settings.Aliases);
 
     /// <summary>
     /// NAT keepalives for the registered phones (nathelper or mediaproxy natping_interval) over the
@@ -115,7 +139,7 @@ public sealed class SipRequestPipeline : ISipMessageHandler
             return ReplyAsync(parsed!, 513, MessageTooLarge, default, context, cancellationToken);
         }
 
-        return _router.RouteAsync(parsed!, context, cancellationToken);
+        return Volatile.Read(ref _router).RouteAsync(parsed!, context, cancellationToken);
     }
 
     public ValueTask HandleFramingErrorAsync(StreamFramingError error, ReadOnlyMemory<byte> headerSection, SipReceiveContext context, CancellationToken cancellationToken)
@@ -183,4 +207,9 @@ public sealed class SipRequestPipeline : ISipMessageHandler
             PipelineLog.ReplyNotSent(_logger, status, outcome.ToString());
         }
     }
+
+    private sealed record ReloadContext(
+        ProxyTransports Transports,
+        Modules.ModuleServices? Services,
+        TransactionLayer? Transactions);
 }

@@ -135,6 +135,13 @@ public sealed class CtlOptions
         Recursive = true,
     };
 
+    public Option<string?> ControlSocket { get; } = new("--control-socket")
+    {
+        Description = "the running proxy's control socket; ul commands use it instead of the database (default: the fifo= of --config when a proxy answers there)",
+        HelpName = "PATH",
+        Recursive = true,
+    };
+
     public Option<string?> Config { get; } = new("--config")
     {
         Description = $"route script whose db_url modparam names the database (default {CtlSession.DefaultConfigPath})",

@@ -1,14 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
+using NatEdge.Proxy.Management;
 using NatEdge.Proxy.Storage.Repositories;
-using NatEdge.Proxy.Storage.Schema;
 
 namespace NatEdge.Proxy.Ctl;
 
 /// <summary>
-/// <c>ctl ul show [USER@DOMAIN] | ul rm USER@DOMAIN</c> over the <c>location</c> table. A proxy
-/// in db_mode 1 or 2 keeps its own copy in memory: what ul rm deletes there is gone after the
-/// proxy's next restart; in db_mode 3 at once.
+/// <c>ctl ul show [AOR] | ul rm AOR [CONTACT] | ul add AOR CONTACT [EXPIRES]</c>. With a running
+/// proxy's control socket (<see cref="ControlLink"/>) they act on the proxy's own location store,
+/// which is the only one with <c>db_mode=0</c>; otherwise on the <c>location</c> table. A proxy in
+/// db_mode 1 or 2 keeps its own copy in memory: what a table edit changes there shows after the
+/// proxy's next restart; in db_mode 3 at once. The output is the same either way.
 /// </summary>
 internal static class UsrlocCommands
 {
@@ -19,28 +21,28 @@ internal static class UsrlocCommands
     };
 
     private static readonly Argument<string> RemoveAccount = new("USER@DOMAIN") { Description = "whose registrations to remove" };
+    private static readonly Argument<string?> RemoveContact = new("CONTACT") { Description = "only this contact; all of the account's when left out", Arity = ArgumentArity.ZeroOrOne };
     private static readonly Argument<string> AddAccount = new("USER@DOMAIN") { Description = "the account to bind" };
     private static readonly Argument<string> AddContact = new("CONTACT") { Description = "a sip: or sips: URI" };
+    private static readonly Argument<int?> AddExpires = new("EXPIRES") { Description = "seconds until the binding expires; permanent when left out", Arity = ArgumentArity.ZeroOrOne };
 
     public static Command Create(CtlOptions options)
     {
         var ul = new Command("ul", "registrations (user location)");
-        ul.Subcommands.Add(CtlCommand.Leaf("show", "show registrations", options, ShowAsync, ShowAccount));
-        ul.Subcommands.Add(CtlCommand.Leaf("rm", "remove every registration of an account", options, RemoveAsync, RemoveAccount));
-        ul.Subcommands.Add(CtlCommand.Leaf("add", "bind an account to a contact that never expires (serctl ul add)", options, AddAsync, AddAccount, AddContact));
+        ul.Subcommands.Add(CtlCommand.SocketOrDatabaseLeaf(
+            "show", "show registrations", options, parse => Line("ul show", parse.GetValue(ShowAccount)), ShowAsync, ShowAccount));
+        ul.Subcommands.Add(CtlCommand.SocketOrDatabaseLeaf(
+            "rm", "remove an account's registrations, or one of them", options,
+            parse => Line("ul rm", parse.GetValue(RemoveAccount), parse.GetValue(RemoveContact)), RemoveAsync, RemoveAccount, RemoveContact));
+        ul.Subcommands.Add(CtlCommand.SocketOrDatabaseLeaf(
+            "add", "bind an account to a contact, permanent unless EXPIRES is given (serctl ul add)", options,
+            parse => Line("ul add", parse.GetValue(AddAccount), parse.GetValue(AddContact), parse.GetValue(AddExpires)?.ToString(CultureInfo.InvariantCulture)),
+            AddAsync, AddAccount, AddContact, AddExpires));
         return ul;
     }
 
-    /// <summary>One line per binding; times are absolute UTC so the output does not drift while it is read.</summary>
-    public static string Format(ContactBinding binding)
-    {
-        ArgumentNullException.ThrowIfNull(binding);
-        var expires = binding.IsPermanent ? "permanent" : binding.Expires.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"  <{binding.Contact}> q={binding.Q:0.00} expires={expires} callid={binding.CallId} cseq={binding.CSeq} " +
-            $"flags={binding.Flags} received={binding.Received ?? "-"} socket={binding.Socket ?? "-"} user_agent=\"{binding.UserAgent}\"");
-    }
+    private static string Line(string command, params string?[] words) =>
+        string.Join(' ', words.Where(w => !string.IsNullOrEmpty(w)).Prepend(command));
 
     private static async Task<int> ShowAsync(CtlSession session, ParseResult parse, CancellationToken token)
     {
@@ -61,20 +63,13 @@ internal static class UsrlocCommands
             bindings = await location.LoadAsync(account.ToString(), token).ConfigureAwait(false);
             if (bindings.Count == 0)
             {
-                return session.Fail($"no registrations for {account}");
+                return session.Fail(RegistrationListing.NoneFor(account.ToString()));
             }
         }
 
-        string? current = null;
-        foreach (var binding in bindings)
+        foreach (var line in RegistrationListing.Lines(bindings))
         {
-            if (!string.Equals(current, binding.Aor, StringComparison.OrdinalIgnoreCase))
-            {
-                current = binding.Aor;
-                await session.Output.WriteLineAsync($"{binding.Aor}:").ConfigureAwait(false);
-            }
-
-            await session.Output.WriteLineAsync(Format(binding)).ConfigureAwait(false);
+            await session.Output.WriteLineAsync(line).ConfigureAwait(false);
         }
 
         return Program.ExitOk;
@@ -88,25 +83,27 @@ internal static class UsrlocCommands
         }
 
         var contact = (parse.GetValue(AddContact) ?? "").Trim();
-        if (!(contact.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || contact.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)) ||
-            contact.AsSpan().IndexOfAny(" \t<>\"") >= 0)
+        if (RegistrationListing.ContactProblem(contact) is { } problem)
         {
-            session.Error.WriteLine($"expected a sip: or sips: URI, got '{contact}'");
+            session.Error.WriteLine(problem);
             return Program.ExitBadUsage;
         }
 
-        await new LocationRepository(session.Database).UpsertAsync(
-            new ContactBinding
+        var now = session.Time.GetUtcNow().UtcDateTime;
+        DateTime? expires = null;
+        if (parse.GetValue(AddExpires) is { } seconds)
+        {
+            if (seconds <= 0)
             {
-                Aor = account.ToString(),
-                Contact = contact,
-                Expires = KamailioSchema.ForeverExpires,
-                Flags = ContactBinding.PermanentFlag,
-                UserAgent = "natedge-proxy ctl",
-                LastModified = session.Time.GetUtcNow().UtcDateTime,
-            },
-            token).ConfigureAwait(false);
-        await session.Output.WriteLineAsync($"added permanent contact <{contact}> for {account}").ConfigureAwait(false);
+                session.Error.WriteLine($"EXPIRES is a number of seconds above 0, got '{seconds}'");
+                return Program.ExitBadUsage;
+            }
+
+            expires = now.AddSeconds(seconds);
+        }
+
+        await new LocationRepository(session.Database).UpsertAsync(RegistrationListing.Manual(account.ToString(), contact, expires, now), token).ConfigureAwait(false);
+        await session.Output.WriteLineAsync(RegistrationListing.Added(contact, account.ToString(), expires)).ConfigureAwait(false);
         return Program.ExitOk;
     }
 
@@ -117,13 +114,23 @@ internal static class UsrlocCommands
             return Program.ExitBadUsage;
         }
 
-        var removed = await new LocationRepository(session.Database).DeleteAorAsync(account.ToString(), token).ConfigureAwait(false);
-        if (removed == 0)
+        var location = new LocationRepository(session.Database);
+        if (parse.GetValue(RemoveContact) is { } contact)
         {
-            return session.Fail($"no registrations for {account}");
+            return await location.DeleteAsync(account.ToString(), contact, token).ConfigureAwait(false)
+                ? await Print(session, RegistrationListing.RemovedOne(contact, account.ToString())).ConfigureAwait(false)
+                : session.Fail(RegistrationListing.NoContact(contact, account.ToString()));
         }
 
-        await session.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"removed {removed} registration(s) of {account}")).ConfigureAwait(false);
+        var removed = await location.DeleteAorAsync(account.ToString(), token).ConfigureAwait(false);
+        return removed == 0
+            ? session.Fail(RegistrationListing.NoneFor(account.ToString()))
+            : await Print(session, RegistrationListing.RemovedAll(removed, account.ToString())).ConfigureAwait(false);
+    }
+
+    private static async Task<int> Print(CtlSession session, string line)
+    {
+        await session.Output.WriteLineAsync(line).ConfigureAwait(false);
         return Program.ExitOk;
     }
 }

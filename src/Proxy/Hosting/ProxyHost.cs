@@ -4,8 +4,8 @@ using NatEdge.Proxy.Transport;
 namespace NatEdge.Proxy.Hosting;
 
 /// <summary>
-/// The running proxy: binds every listener, starts the receive loops, waits for the stop signal
-/// and shuts down through one path. Returns the process exit code of the command-line contract.
+/// The running proxy: binds every listener, starts the receive loops and then the management
+/// interface, waits for the stop signal and shuts down through one path. Returns the process exit code of the command-line contract.
 /// </summary>
 public static class ProxyHost
 {
@@ -14,7 +14,8 @@ public static class ProxyHost
         Func<ProxyTransports, ISipMessageHandler> createHandler,
         ILoggerFactory loggers,
         ShutdownSignal shutdown,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        Func<IAsyncDisposable?>? startManagement = null)
     {
         var logger = loggers.CreateLogger("NatEdge.Proxy.Hosting");
         ProxyTransports transports;
@@ -32,6 +33,7 @@ public static class ProxyHost
         {
             using var metrics = settings.MetricsEndPoint is { } endPoint ? MetricsEndpoint.Start(endPoint, logger) : null;
             transports.Start();
+            await using var management = startManagement?.Invoke();
             var listening = string.Join(' ', transports.All.Select(l => $"{l.Transport.ListenToken()}:{l.LocalEndPoint}"));
             HostingLog.Started(logger, listening, settings.ConfigName);
             try

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NatEdge.Proxy.Core;
+using NatEdge.Proxy.Management;
 using NatEdge.Proxy.Modules;
 using NatEdge.Proxy.Routing.Binding;
 using NatEdge.Proxy.Storage;
@@ -9,10 +10,10 @@ using NatEdge.Proxy.Routing;
 namespace NatEdge.Proxy.Hosting;
 
 /// <summary>
-/// <c>natedge-proxy run [--config FILE] [--listen PROTO:IP:PORT]... [--metrics IP:PORT]</c>:
+/// <c>natedge-proxy run [--config FILE] [--listen PROTO:IP:PORT]... [--metrics IP:PORT] [--control-socket PATH]</c>:
 /// loads the route script (refusing to start, exit 2, with every diagnostic printed when it has
 /// errors), listens where the script and flags say, runs the script for every request until
-/// SIGTERM or Ctrl-C, then exits 0.
+/// SIGTERM or Ctrl-C, then exits 0. The control socket and SIGHUP reload the script.
 /// </summary>
 internal static class RunCommand
 {
@@ -32,16 +33,20 @@ internal static class RunCommand
         {
             Description = "largest SIP message accepted in bytes; larger requests get 513 (default 65535, SER's BUF_SIZE)",
         };
-        var command = new Command("run", "Run the SIP proxy in the foreground until SIGTERM or Ctrl-C") { config, listen, metrics, maxMessage };
+        var controlSocket = new Option<string?>("--control-socket")
+        {
+            Description = "the control socket (ctl ul, reload, stats ...); replaces the script's fifo= (default: fifo=, else none)",
+            HelpName = "PATH",
+        };
+        var command = new Command("run", "Run the SIP proxy in the foreground until SIGTERM or Ctrl-C; SIGHUP reloads the script") { config, listen, metrics, maxMessage, controlSocket };
         command.SetAction(result => Run(
             result.GetValue(config)?.ToString(),
-            result.GetValue(listen) ?? [],
-            result.GetValue(metrics),
-            result.GetValue(maxMessage)));
+            new RunFlags(result.GetValue(listen) ?? [], result.GetValue(metrics), result.GetValue(maxMessage)),
+            result.GetValue(controlSocket)));
         return command;
     }
 
-    private static int Run(string? configPath, string[] listen, string? metrics, int? maxMessageBytes)
+    private static int Run(string? configPath, RunFlags flags, string? controlSocket)
     {
         var source = ScriptSource.Resolve(configPath, out var sourceError);
         if (source is null)
@@ -60,7 +65,7 @@ internal static class RunCommand
         }
 
         var errors = new List<string>();
-        var settings = ProxyRunSettings.Resolve(script.Settings, source.Name, listen, metrics, maxMessageBytes, errors);
+        var settings = ProxyRunSettings.Resolve(script.Settings, source.Name, flags.Listen, flags.Metrics, flags.MaxMessageBytes, errors);
         if (settings is null)
         {
             foreach (var error in errors)
@@ -71,7 +76,10 @@ internal static class RunCommand
             return Program.ExitBadUsage;
         }
 
+        var logLevel = new LogLevelSwitch(script.Settings.Debug);
         using var loggers = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(LogLevel.Trace)
+            .AddFilter((_, _, level) => logLevel.IsEnabled(level))
             .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
             .AddSimpleConsole(options =>
             {
@@ -86,14 +94,22 @@ internal static class RunCommand
             return Program.ExitRuntimeFailure;
         }
 
+        SipRequestPipeline? pipeline = null;
+        var reloadFrom = source.Name == ScriptSource.BuiltInName ? null : source.Name;
         try
         {
             return ProxyHost.RunAsync(
                     settings,
-                    transports => SipRequestPipeline.Create(settings, script, transports, loggers, services),
+                    transports => pipeline = SipRequestPipeline.Create(settings, script, transports, loggers, services),
                     loggers,
                     shutdown,
-                    TimeProvider.System)
+                    TimeProvider.System,
+                    () => ProxyManagement.Start(
+                        new ScriptReloader(reloadFrom, flags, script, settings, pipeline!, logLevel, loggers.CreateLogger("NatEdge.Proxy.Management")),
+                        controlSocket ?? script.Settings.Fifo,
+                        services,
+                        logLevel,
+                        loggers))
                 .GetAwaiter().GetResult();
         }
         finally

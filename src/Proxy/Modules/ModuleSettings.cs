@@ -21,6 +21,9 @@ public sealed class ModuleSettings
 
     public string GetText(string name) => (string)_values[name];
 
+    /// <summary>The value of <paramref name="name"/> as text, for comparing and reporting settings.</summary>
+    public string Describe(string name) => Convert.ToString(_values[name], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
     /// <summary>Whether the script wrote a modparam for it (the value is not the declared default).</summary>
     public bool IsSet(string name) => _written.Contains(name);
 

@@ -54,14 +54,14 @@ internal static class CallLab
         RawSipClient.StatusCode(reply).ShouldBe(200, reply);
     }
 
-    /// <summary>Starts a SIPp callee scenario listening on <paramref name="port"/> for one call.</summary>
-    public static SippServer StartCallee(string scenario, int port)
+    /// <summary>Starts a SIPp callee scenario listening on <paramref name="port"/> for <paramref name="calls"/> calls.</summary>
+    public static SippServer StartCallee(string scenario, int port, int calls = 1)
     {
         var directory = new TempDirectory("natedge-sipp-uas-");
         string[] arguments =
         [
             "-sf", Sipp.Scenario(scenario),
-            "-m", "1",
+            "-m", calls.ToString(CultureInfo.InvariantCulture),
             "-t", "u1",
             "-i", "127.0.0.1",
             "-p", port.ToString(CultureInfo.InvariantCulture),

@@ -16,6 +16,9 @@ internal static class MediaRelayClients
             (socketPath, timeout),
             static key => new Lazy<MediaRelayClient>(() => new MediaRelayClient(new MediaRelayClientOptions { SocketPath = key.SocketPath, Timeout = key.Timeout }))).Value;
 
+    /// <summary>The relay clients the loaded script made (control socket <c>relay status</c>).</summary>
+    public static IReadOnlyList<MediaRelayClient> All => [.. Clients.Values.Where(c => c.IsValueCreated).Select(c => c.Value)];
+
     private static readonly ConcurrentDictionary<MediaRelayClient, Lazy<EngagedMediaSessions>> Engaged = new();
 
     /// <summary>The dialog-driven sessions of a client: one dialog tracker per relay, registered for the host to feed.</summary>
