@@ -18,6 +18,8 @@ internal sealed class RelayProcess : IAsyncDisposable
         Directory = directory;
     }
 
+    private bool _disposed;
+
     public string Directory { get; }
     public string SocketPath => Path.Combine(Directory, "relay.sock");
     public string AccountingPath => Path.Combine(Directory, "accounting.log");
@@ -86,6 +88,12 @@ internal sealed class RelayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
