@@ -90,6 +90,8 @@ public sealed class RegistrationCommands(ILocationStore? location, Func<BoundScr
             expires = now.AddSeconds(seconds);
         }
 
+        // A hand-made binding always carries the same Call-ID and CSeq, which the store would refuse as out of order.
+        await store.RemoveAsync(aor, contact, cancellationToken).ConfigureAwait(false);
         await store.PutAsync(RegistrationListing.Manual(aor, contact, expires, now), cancellationToken).ConfigureAwait(false);
         return ControlAnswer.Done(RegistrationListing.Added(contact, account, expires));
     }

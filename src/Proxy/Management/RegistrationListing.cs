@@ -57,14 +57,16 @@ public static class RegistrationListing
             ? null
             : $"expected a sip: or sips: URI, got '{contact}'";
 
-    /// <summary>A binding made by hand (<c>ul add</c>): permanent without an expiry, as in serctl.</summary>
+    /// <summary>
+    /// A binding made by hand (<c>ul add</c>): permanent without an expiry, as in serctl, with SER's
+    /// default Call-ID; it replaces any binding of the same contact.
+    /// </summary>
     public static ContactBinding Manual(string aor, string contact, DateTime? expires, DateTime now) => new()
     {
         Aor = aor,
         Contact = contact,
         Expires = expires ?? Storage.Schema.KamailioSchema.ForeverExpires,
         Flags = expires is null ? ContactBinding.PermanentFlag : 0,
-        CallId = "natedge-ctl-" + Guid.NewGuid().ToString("N"),
         UserAgent = "natedge-proxy ctl",
         LastModified = now,
     };

@@ -55,6 +55,27 @@ public sealed class ControlSocketProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Ul_show_prints_the_same_through_the_socket_as_from_the_database()
+    {
+        // db_mode 1 writes every registration through to the table, so both places hold the same bindings.
+        var dbUrl = "sqlite:" + Path.Combine(_sockets.Path, "location.db");
+        (await ProxyCtl.RunAsync("--db-url", dbUrl, "db", "init")).ExitCode.ShouldBe(0);
+        await using var proxy = await RegistrarProxy.StartAsync(WithFifo(RegistrarProxy.StageOne(dbUrl, dbMode: 1)));
+        foreach (var user in new[] { "1000", "1001" })
+        {
+            (await RegistrarProxy.RegisterAsync(proxy, "register_uac.xml", 1, user)).ExitCode.ShouldBe(0);
+        }
+
+        var fromProxy = await ProxyCtl.RunAsync("--control-socket", SocketPath, "ul", "show");
+        var fromTable = await ProxyCtl.RunAsync("--db-url", dbUrl, "ul", "show");
+
+        fromProxy.ExitCode.ShouldBe(0, fromProxy.Error);
+        fromProxy.Output.ShouldContain("1000:");
+        fromProxy.Output.ShouldContain("1001:");
+        fromTable.ShouldBe(fromProxy);
+    }
+
+    [Fact]
     public async Task A_contact_added_through_the_socket_is_what_the_registrar_answers_with()
     {
         await using var proxy = await RegistrarProxy.StartAsync(WithFifo(RegistrarProxy.StageOne()));

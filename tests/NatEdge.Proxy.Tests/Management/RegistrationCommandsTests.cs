@@ -20,9 +20,11 @@ public sealed class RegistrationCommandsTests
             ControlAnswer.Done("added contact <sip:alice@10.0.0.5:5060> for alice@example.org, expires=2026-11-26T12:01:00Z"), ControlAnswerComparer);
 
         (await store.GetAsync("alice")).ShouldHaveSingleItem().Contact.ShouldBe("sip:alice@10.0.0.5:5060");
+        (await RunAsync(commands, "ul add alice@example.org sip:alice@10.0.0.5:5060 120")).Code.ShouldBe(ControlAnswer.Ok);
+        (await store.GetAsync("alice")).ShouldHaveSingleItem().Expires.ShouldBe(new DateTime(2026, 11, 26, 12, 2, 0, DateTimeKind.Utc), "adding the same contact again replaces it");
         var shown = await RunAsync(commands, "ul show sip:alice@example.org");
         shown.Lines[0].ShouldBe("alice:");
-        shown.Lines[1].ShouldStartWith("  <sip:alice@10.0.0.5:5060> q=1.00 expires=2026-11-26T12:01:00Z ");
+        shown.Lines[1].ShouldStartWith("  <sip:alice@10.0.0.5:5060> q=1.00 expires=2026-11-26T12:02:00Z ");
     }
 
     [Fact]
