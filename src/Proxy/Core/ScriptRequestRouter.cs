@@ -5,6 +5,7 @@ using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Sip.Writing;
+using NatEdge.Proxy.Telemetry;
 using NatEdge.Proxy.Transport;
 
 namespace NatEdge.Proxy.Core;
@@ -59,10 +60,27 @@ public sealed class ScriptRequestRouter : IRequestRouter
         }
 
         var received = new ReceiveInfo(context.Remote, context.Listener.LocalEndPoint, Protocol(context.Transport));
+        var started = _services.Time.GetTimestamp();
         var pending = loop.Worker.RouteRequestAsync(request, received);
-        return pending.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitAsync(pending);
+        if (pending.IsCompletedSuccessfully)
+        {
+            ProxyMetrics.ScriptRan(_services.Time.GetElapsedTime(started));
+            return ValueTask.CompletedTask;
+        }
 
-        static async ValueTask AwaitAsync(ValueTask<int> pending) => await pending.ConfigureAwait(false);
+        return AwaitAsync(pending, _services.Time, started);
+
+        static async ValueTask AwaitAsync(ValueTask<int> pending, TimeProvider time, long started)
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            finally
+            {
+                ProxyMetrics.ScriptRan(time.GetElapsedTime(started));
+            }
+        }
     }
 
     private LoopWorker CreateWorker(SipReceiveContext context)

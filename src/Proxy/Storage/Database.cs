@@ -1,6 +1,7 @@
 using System.Data.Common;
 using NatEdge.Proxy.Storage.MySql;
 using NatEdge.Proxy.Storage.Sqlite;
+using NatEdge.Proxy.Telemetry;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -75,6 +76,7 @@ public sealed class Database
     public async Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        ProxyMetrics.DatabaseOperationRan();
         try
         {
             var attempt = _pipeline.ExecuteAsync(
@@ -100,16 +102,19 @@ public sealed class Database
         }
         catch (TimeoutRejectedException timeout)
         {
+            ProxyMetrics.DatabaseOperationFailed(unavailable: true);
             _provider.ResetPool();
             throw new StorageUnavailableException($"database unreachable ({Url}): no answer within {timeout.Timeout.TotalSeconds:0.#} s", timeout);
         }
         catch (Exception exception) when (_provider.IsUnreachable(exception) || _provider.IsTransient(exception))
         {
+            ProxyMetrics.DatabaseOperationFailed(unavailable: true);
             _provider.ResetPool();
             throw new StorageUnavailableException($"database unreachable ({Url}): {exception.Message}", exception);
         }
         catch (DbException exception)
         {
+            ProxyMetrics.DatabaseOperationFailed(unavailable: false);
             throw new StorageException($"database error ({Url}): {exception.Message}", exception);
         }
     }

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using NatEdge.IntegrationTests.Infrastructure;
+using NatEdge.IntegrationTests.Registrar;
+using NatEdge.IntegrationTests.Relay;
+
+namespace NatEdge.IntegrationTests.Operations;
+
+/// <summary>
+/// The proxy's /metrics after known traffic through the guide's stage 2 (digest auth, registrar,
+/// stateful relay) on SQLite. Every expected figure is counted from the messages sent and from what
+/// stage 2's script answers them with: route[2] sends "100 Trying" and then a challenge or the
+/// registrar's 200; route[3] challenges with 407; a malformed CSeq is owed 400 (RFC 3261 section 21.4.1)
+/// before any script runs; the ACK of a non-2xx final answer belongs to the INVITE's server transaction
+/// (RFC 3261 section 17.2.1) and never reaches the script.
+/// </summary>
+public sealed class ProxyMetricsProcessTests
+{
+    [Fact]
+    public async Task Registration_authentication_a_relayed_call_and_bad_messages_show_in_the_series()
+    {
+        using var directory = new TempDirectory();
+        var dbUrl = "sqlite:" + Path.Combine(directory.Path, "natedge.db");
+        await RegistrarProxy.PrepareDatabaseAsync(dbUrl);
+        var metricsPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartAsync(RegistrarProxy.StageTwo(dbUrl, dbMode: 1), metricsPort);
+        using var scrape = new MonitorScrape(metricsPort);
+
+        // Three REGISTERs: no credentials, a wrong password, the right one (100 Trying before each final answer).
+        using var phone = new DigestPhone(proxy, "1000", "secret1000");
+        using var impostor = new DigestPhone(proxy, "1000", "wrong-password");
+        var challenge = DigestPhone.Challenges(await phone.RegisterAsync()).Single();
+        (await impostor.RegisterAsync(impostor.Answer(challenge))).ShouldStartWith("SIP/2.0 401 ");
+        var challengeAgain = DigestPhone.Challenges(await phone.RegisterAsync()).Single();
+        (await phone.RegisterAsync(phone.Answer(challengeAgain))).ShouldStartWith("SIP/2.0 200 ");
+
+        // 1001 calls 1000: first without credentials (407), then with them; the proxy relays it to the phone.
+        using var caller = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await caller.SendAsync(Encoding.ASCII.GetBytes(RegistrarProxy.Invite(caller, proxy, "1000", from: "1001")), proxy.EndPoint);
+        var proxyChallenge = DigestPhone.ProxyChallenges((await RawSipClient.ReceiveUdpAsync(caller)).Text).Single();
+        var requestUri = $"sip:1000@{RegistrarProxy.Domain}:{proxy.Port.ToString(CultureInfo.InvariantCulture)}";
+        var credentials = DigestPhone.Credentials("Proxy-Authorization", "INVITE", requestUri, "1001", "secret1001", proxyChallenge);
+        var invite = RegistrarProxy.Invite(caller, proxy, "1000", from: "1001", cseq: 2, extra: credentials);
+        await caller.SendAsync(Encoding.ASCII.GetBytes(invite), proxy.EndPoint);
+        var relayed = await phone.ReceiveAsync();
+        relayed.ShouldStartWith("INVITE ");
+
+        var during = await scrape.MetricsAsync();
+        during["natedge_proxy_transactions_active{kind=\"server\"}"].ShouldBe(1);
+        during["natedge_proxy_transactions_active{kind=\"client\"}"].ShouldBe(1);
+
+        // The phone is busy; the caller gets the 486 (after any provisional answers) and acknowledges it.
+        await phone.SendRawAsync(Answer(relayed, 486, "Busy Here"));
+        var provisionalToCaller = 0;
+        string final;
+        while ((final = (await RawSipClient.ReceiveUdpAsync(caller)).Text).StartsWith("SIP/2.0 1", StringComparison.Ordinal))
+        {
+            provisionalToCaller++;
+        }
+
+        final.ShouldStartWith("SIP/2.0 486 ");
+        await caller.SendAsync(Encoding.ASCII.GetBytes(AckFor(invite, final)), proxy.EndPoint);
+
+        // A request with a malformed CSeq (answered 400), then a datagram that is not SIP at all.
+        var badCSeq = RegistrarProxy.Invite(caller, proxy, "1000", from: "1001", cseq: 3).Replace("CSeq: 3 INVITE", "CSeq: three INVITE", StringComparison.Ordinal);
+        await caller.SendAsync(Encoding.ASCII.GetBytes(badCSeq), proxy.EndPoint);
+        (await RawSipClient.ReceiveUdpAsync(caller)).Text.ShouldStartWith("SIP/2.0 400 ");
+        await caller.SendAsync("HELLO\r\n\r\n"u8.ToArray(), proxy.EndPoint);
+
+        // The counters move just after each send, so the last ones may trail the answers the test already has.
+        var after = await WaitForAsync(scrape, samples => SumOf(samples, "natedge_proxy_parse_errors_total") >= 2 && samples["natedge_proxy_replies_sent_total{class=\"4xx\"}"] >= 6);
+
+        after["natedge_proxy_requests_received_total{method=\"REGISTER\"}"].ShouldBe(4);
+        after["natedge_proxy_requests_received_total{method=\"INVITE\"}"].ShouldBe(3);
+        after["natedge_proxy_requests_received_total{method=\"ACK\"}"].ShouldBe(1);
+        after["natedge_proxy_requests_received_total{method=\"BYE\"}"].ShouldBe(0);
+        after["natedge_proxy_replies_sent_total{class=\"1xx\"}"].ShouldBe(4 + provisionalToCaller);
+        after["natedge_proxy_replies_sent_total{class=\"2xx\"}"].ShouldBe(1);
+        after["natedge_proxy_replies_sent_total{class=\"4xx\"}"].ShouldBe(3 + 1 + 1 + 1);
+        after["natedge_proxy_replies_sent_total{class=\"5xx\"}"].ShouldBe(0);
+        after["natedge_proxy_parse_errors_total{reason=\"malformed_cseq\"}"].ShouldBe(1);
+        after["natedge_proxy_parse_errors_total{reason=\"malformed_start_line\"}"].ShouldBe(1, "a start line of one token is neither a Request-Line nor a Status-Line (RFC 3261 section 7.1)");
+        SumOf(after, "natedge_proxy_parse_errors_total").ShouldBe(2);
+        after["natedge_proxy_script_run_seconds_count"].ShouldBe(4 + 2);
+        after["natedge_proxy_auth_challenges_total"].ShouldBe(3 + 1);
+        after["natedge_proxy_auth_failures_total"].ShouldBe(1);
+        after["natedge_proxy_auth_successes_total"].ShouldBe(2);
+        after["natedge_proxy_registrations_active"].ShouldBe(1);
+        after["natedge_proxy_db_operations_total"].ShouldBeGreaterThanOrEqualTo(3 + 1, "three credential checks and the write of the contact (db_mode 1)");
+        SumOf(after, "natedge_proxy_db_errors_total").ShouldBe(0);
+        after["natedge_proxy_nat_pings_total{outcome=\"sent\"}"].ShouldBe(0, "stage 2 loads no nathelper");
+        SumOf(after, "natedge_proxy_relay_requests_total").ShouldBe(0, "stage 2 loads no mediaproxy");
+    }
+
+    internal static Task<ProxyProcess> StartAsync(string config, int metricsPort)
+    {
+        var port = FreePorts.UdpAndTcp();
+        var p = port.ToString(CultureInfo.InvariantCulture);
+        return ProxyProcess.StartWithArgumentsAsync(
+            ["run", "--config", "proxy.cfg", "--listen", $"udp:127.0.0.1:{p}", "--listen", $"tcp:127.0.0.1:{p}", "--metrics", $"127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}"],
+            port,
+            directory => directory.File("proxy.cfg", config));
+    }
+
+    /// <summary>The sum of every series of a metric (all its label sets).</summary>
+    internal static double SumOf(Dictionary<string, double> samples, string metric) =>
+        samples.Where(s => s.Key == metric || s.Key.StartsWith(metric + "{", StringComparison.Ordinal)).Sum(s => s.Value);
+
+    /// <summary>Scrapes until <paramref name="done"/> holds or 5 s have passed; returns the last scrape.</summary>
+    internal static async Task<Dictionary<string, double>> WaitForAsync(MonitorScrape scrape, Func<Dictionary<string, double>, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var samples = await scrape.MetricsAsync();
+            if (done(samples) || DateTime.UtcNow > deadline)
+            {
+                return samples;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A response as a UAS writes it (RFC 3261 section 8.2.6.2): Vias, From, Call-ID and CSeq copied, To with a tag.</summary>
+    private static string Answer(string request, int status, string reason)
+    {
+        var builder = new StringBuilder().Append(CultureInfo.InvariantCulture, $"SIP/2.0 {status} {reason}\r\n");
+        foreach (var line in request.Split("\r\n"))
+        {
+            if (StartsWithAny(line, "Via:", "From:", "Call-ID:", "CSeq:"))
+            {
+                builder.Append(line).Append("\r\n");
+            }
+            else if (StartsWithAny(line, "To:"))
+            {
+                builder.Append(line).Append(";tag=busy-phone\r\n");
+            }
+        }
+
+        return builder.Append("Content-Length: 0\r\n\r\n").ToString();
+    }
+
+    /// <summary>
+    /// The ACK of a non-2xx answer (RFC 3261 section 17.1.1.3): the INVITE's Request-URI, top Via, From,
+    /// Call-ID and CSeq number, with the To of the answer.
+    /// </summary>
+    private static string AckFor(string invite, string answer)
+    {
+        var lines = invite.Split("\r\n");
+        var builder = new StringBuilder().Append("ACK ").Append(lines[0]["INVITE ".Length..]).Append("\r\n");
+        foreach (var line in lines)
+        {
+            if (StartsWithAny(line, "Via:", "From:", "Call-ID:", "Max-Forwards:"))
+            {
+                builder.Append(line).Append("\r\n");
+            }
+            else if (StartsWithAny(line, "CSeq:"))
+            {
+                builder.Append(line.Replace("INVITE", "ACK", StringComparison.Ordinal)).Append("\r\n");
+            }
+        }
+
+        var to = answer.Split("\r\n").First(l => StartsWithAny(l, "To:"));
+        return builder.Append(to).Append("\r\nContent-Length: 0\r\n\r\n").ToString();
+    }
+
+    private static bool StartsWithAny(string line, params string[] prefixes) =>
+        prefixes.Any(p => line.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+}
