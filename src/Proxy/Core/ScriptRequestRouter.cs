@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using NatEdge.Proxy.Modules;
 using NatEdge.Proxy.Modules.Rr;
@@ -61,16 +62,31 @@ public sealed class ScriptRequestRouter : IRequestRouter
 
         var received = new ReceiveInfo(context.Remote, context.Listener.LocalEndPoint, Protocol(context.Transport));
         var started = _services.Time.GetTimestamp();
-        var pending = loop.Worker.RouteRequestAsync(request, received);
+        var trace = ProxyTracing.StartTransaction(request);
+        ValueTask<int> pending;
+        try
+        {
+            pending = loop.Worker.RouteRequestAsync(request, received);
+        }
+        finally
+        {
+            // The receive loop goes on to the next message: it must not inherit this request's span.
+            // A script still running keeps it in its own execution context.
+            if (trace is not null)
+            {
+                Activity.Current = trace.Parent;
+            }
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
-            ProxyMetrics.ScriptRan(_services.Time.GetElapsedTime(started));
+            ScriptEnded(trace, started);
             return ValueTask.CompletedTask;
         }
 
-        return AwaitAsync(pending, _services.Time, started);
+        return AwaitAsync(pending, trace, started);
 
-        static async ValueTask AwaitAsync(ValueTask<int> pending, TimeProvider time, long started)
+        async ValueTask AwaitAsync(ValueTask<int> pending, Activity? trace, long started)
         {
             try
             {
@@ -78,9 +94,15 @@ public sealed class ScriptRequestRouter : IRequestRouter
             }
             finally
             {
-                ProxyMetrics.ScriptRan(time.GetElapsedTime(started));
+                ScriptEnded(trace, started);
             }
         }
+    }
+
+    private void ScriptEnded(Activity? trace, long started)
+    {
+        ProxyMetrics.ScriptRan(_services.Time.GetElapsedTime(started));
+        ProxyTracing.EndScript(trace);
     }
 
     private LoopWorker CreateWorker(SipReceiveContext context)
@@ -123,6 +145,7 @@ public sealed class ScriptRequestRouter : IRequestRouter
 
         public ValueTask<bool> SendReplyAsync(ReadOnlyMemory<byte> reply, SipMessage request, ReceiveInfo received)
         {
+            ProxyTracing.ReplySent(reply.Span);
             var pending = replier.SendAsync(reply, request, _origin, _cancellation);
             return pending.IsCompletedSuccessfully ? new ValueTask<bool>(pending.Result == SendOutcome.Sent) : AwaitAsync(pending);
 

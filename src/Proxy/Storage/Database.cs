@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using NatEdge.Proxy.Storage.MySql;
 using NatEdge.Proxy.Storage.Sqlite;
 using NatEdge.Proxy.Telemetry;
@@ -77,6 +78,7 @@ public sealed class Database
     {
         ArgumentNullException.ThrowIfNull(work);
         ProxyMetrics.DatabaseOperationRan();
+        using var trace = ProxyTracing.StartDatabaseOperation(Backend == DbBackend.MySql ? "mysql" : "sqlite");
         try
         {
             var attempt = _pipeline.ExecuteAsync(
@@ -103,18 +105,21 @@ public sealed class Database
         catch (TimeoutRejectedException timeout)
         {
             ProxyMetrics.DatabaseOperationFailed(unavailable: true);
+            trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
             _provider.ResetPool();
             throw new StorageUnavailableException($"database unreachable ({Url}): no answer within {timeout.Timeout.TotalSeconds:0.#} s", timeout);
         }
         catch (Exception exception) when (_provider.IsUnreachable(exception) || _provider.IsTransient(exception))
         {
             ProxyMetrics.DatabaseOperationFailed(unavailable: true);
+            trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
             _provider.ResetPool();
             throw new StorageUnavailableException($"database unreachable ({Url}): {exception.Message}", exception);
         }
         catch (DbException exception)
         {
             ProxyMetrics.DatabaseOperationFailed(unavailable: false);
+            trace?.SetStatus(ActivityStatusCode.Error, "error");
             throw new StorageException($"database error ({Url}): {exception.Message}", exception);
         }
     }

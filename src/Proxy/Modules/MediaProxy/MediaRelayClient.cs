@@ -60,6 +60,7 @@ public sealed class MediaRelayClient : IDisposable
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         var started = _options.Time.GetTimestamp();
+        var trace = ProxyTracing.StartRelayRequest(_options.SocketPath);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -80,7 +81,9 @@ public sealed class MediaRelayClient : IDisposable
             var result = outcome.Exception is { } failure
                 ? Failed(Classify(failure), failure)
                 : new RelayCallResult(RelayCallStatus.Answered, ControlReplyReader.Parse(outcome.Result!, withSequence: false));
-            ProxyMetrics.RelayRequested(RelayOutcomes.Of(result), _options.Time.GetElapsedTime(started));
+            var labelled = RelayOutcomes.Of(result);
+            ProxyMetrics.RelayRequested(labelled, _options.Time.GetElapsedTime(started));
+            ProxyTracing.EndRelayRequest(trace, labelled);
             return result;
         }
         finally
