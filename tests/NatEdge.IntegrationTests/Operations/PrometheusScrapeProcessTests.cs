@@ -20,35 +20,6 @@ public sealed class PrometheusScrapeProcessTests
     private const int Packets = 20;
     private static readonly TimeSpan SeriesWait = TimeSpan.FromSeconds(30);
 
-    private const string Routes = """
-        route {
-            if (loose_route()) {
-                if (method == "BYE") {
-                    end_media_session();
-                };
-                t_relay();
-                break;
-            };
-            if (method == "INVITE") {
-                record_route();
-                if (!use_media_proxy()) {
-                    sl_send_reply("503", "Media Relay Unavailable");
-                    break;
-                };
-                t_on_reply("1");
-            };
-            if (!t_relay()) {
-                sl_reply_error();
-            };
-        }
-
-        onreply_route[1] {
-            if (status =~ "(18[0-9])|(2[0-9][0-9])") {
-                use_media_proxy();
-            };
-        }
-        """;
-
     [Fact]
     public async Task Prometheus_scrapes_both_processes_and_serves_the_call_s_series()
     {
@@ -97,18 +68,7 @@ public sealed class PrometheusScrapeProcessTests
     {
         var port = FreePorts.UdpAndTcp();
         var p = port.ToString(CultureInfo.InvariantCulture);
-        var script = $$"""
-            fork=no
-            loadmodule "sl.so"
-            loadmodule "tm.so"
-            loadmodule "rr.so"
-            loadmodule "usrloc.so"
-            loadmodule "domain.so"
-            loadmodule "mediaproxy.so"
-            modparam("mediaproxy", "mediaproxy_socket", "{{relay.SocketPath}}")
-            modparam("mediaproxy", "mediaproxy_timeout", 5000)
-
-            """ + Routes;
+        var script = MediaRelayScript.For(relay.SocketPath);
         return ProxyProcess.StartWithArgumentsAsync(
             ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{p}", "--metrics", $"127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}"],
             port,

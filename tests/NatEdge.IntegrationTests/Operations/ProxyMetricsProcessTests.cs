@@ -52,7 +52,7 @@ public sealed class ProxyMetricsProcessTests
         during["natedge_proxy_transactions_active{kind=\"client\"}"].ShouldBe(1);
 
         // The phone is busy; the caller gets the 486 (after any provisional answers) and acknowledges it.
-        await phone.SendRawAsync(Answer(relayed, 486, "Busy Here"));
+        await phone.SendRawAsync(RawSipClient.Answer(relayed, 486, "Busy Here", "busy-phone"));
         var provisionalToCaller = 0;
         string final;
         while ((final = (await RawSipClient.ReceiveUdpAsync(caller)).Text).StartsWith("SIP/2.0 1", StringComparison.Ordinal))
@@ -122,25 +122,6 @@ public sealed class ProxyMetricsProcessTests
 
             await Task.Delay(50);
         }
-    }
-
-    /// <summary>A response as a UAS writes it (RFC 3261 section 8.2.6.2): Vias, From, Call-ID and CSeq copied, To with a tag.</summary>
-    private static string Answer(string request, int status, string reason)
-    {
-        var builder = new StringBuilder().Append(CultureInfo.InvariantCulture, $"SIP/2.0 {status} {reason}\r\n");
-        foreach (var line in request.Split("\r\n"))
-        {
-            if (StartsWithAny(line, "Via:", "From:", "Call-ID:", "CSeq:"))
-            {
-                builder.Append(line).Append("\r\n");
-            }
-            else if (StartsWithAny(line, "To:"))
-            {
-                builder.Append(line).Append(";tag=busy-phone\r\n");
-            }
-        }
-
-        return builder.Append("Content-Length: 0\r\n\r\n").ToString();
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ public sealed class ProxyTracingTests
         await caller.SendAsync(Encoding.ASCII.GetBytes(Invite(caller, callee, proxy, callId)), proxy.EndPoint);
         var relayed = (await RawSipClient.ReceiveUdpAsync(callee)).Text;
         relayed.ShouldStartWith("INVITE ");
-        await callee.SendAsync(Encoding.ASCII.GetBytes(Busy(relayed)), proxy.EndPoint);
+        await callee.SendAsync(Encoding.ASCII.GetBytes(RawSipClient.Answer(relayed, 486, "Busy Here", "busy")), proxy.EndPoint);
         await ReceiveFinalAsync(caller, "SIP/2.0 486 ");
 
         var span = await SingleSpanAsync(spans, callId, "INVITE");
@@ -166,26 +166,6 @@ public sealed class ProxyTracingTests
             "Contact: <sip:caller@10.0.0.7:5060>\r\n" +
             "Content-Type: application/sdp\r\n" +
             $"Content-Length: {Sdp.Length}\r\n\r\n" + Sdp;
-    }
-
-    /// <summary>486 as a UAS writes it (RFC 3261 section 8.2.6.2): Vias, From, Call-ID, CSeq copied, To with a tag.</summary>
-    private static string Busy(string request)
-    {
-        var builder = new StringBuilder("SIP/2.0 486 Busy Here\r\n");
-        foreach (var line in request.Split("\r\n"))
-        {
-            if (line.StartsWith("Via:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("From:", StringComparison.OrdinalIgnoreCase)
-                || line.StartsWith("Call-ID:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("CSeq:", StringComparison.OrdinalIgnoreCase))
-            {
-                builder.Append(line).Append("\r\n");
-            }
-            else if (line.StartsWith("To:", StringComparison.OrdinalIgnoreCase))
-            {
-                builder.Append(line).Append(";tag=busy\r\n");
-            }
-        }
-
-        return builder.Append("Content-Length: 0\r\n\r\n").ToString();
     }
 
     private static string Register(UdpClient phone, InProcessProxy proxy, string callId, int cseq, string authorization) =>
