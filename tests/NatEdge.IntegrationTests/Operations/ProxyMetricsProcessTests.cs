@@ -94,6 +94,100 @@ public sealed class ProxyMetricsProcessTests
         SumOf(after, "natedge_proxy_relay_requests_total").ShouldBe(0, "stage 2 loads no mediaproxy");
     }
 
+    [Fact]
+    public async Task Keepalives_to_a_registered_contact_behind_nat_are_counted_as_sent()
+    {
+        var metricsPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartAsync(KeepaliveScript, metricsPort);
+        using var scrape = new MonitorScrape(metricsPort);
+        using var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+
+        // Via and Contact name port 5999 while the packets leave from another: nat_uac_test("16") sees NAT,
+        // fix_nated_register() keeps the real source, and the keepalives go there (nathelper's natping).
+        await phone.SendAsync(Encoding.ASCII.GetBytes(NatedRegister(phone, proxy)), proxy.EndPoint);
+        (await RawSipClient.ReceiveUdpAsync(phone)).Text.ShouldStartWith("SIP/2.0 200 ");
+        var keepalives = 0;
+        while (keepalives < 2)
+        {
+            var (datagram, _) = await RawSipClient.ReceiveUdpAsync(phone, TimeSpan.FromSeconds(10));
+            datagram.ShouldBe("\0\0\0\0", "nathelper's keepalive is four zero bytes");
+            keepalives++;
+        }
+
+        var samples = await scrape.MetricsAsync();
+        samples["natedge_proxy_nat_pings_total{outcome=\"sent\"}"].ShouldBeGreaterThanOrEqualTo(keepalives);
+        samples["natedge_proxy_nat_pings_total{outcome=\"failed\"}"].ShouldBe(0);
+        samples["natedge_proxy_registrations_active"].ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_relay_that_is_not_running_is_counted_as_unreachable_and_never_timed()
+    {
+        using var directory = new TempDirectory();
+        var metricsPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartAsync(MediaProxy.MediaRelayScript.For(Path.Combine(directory.Path, "no-relay.sock")), metricsPort);
+        using var scrape = new MonitorScrape(metricsPort);
+        using var caller = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+
+        await caller.SendAsync(Encoding.ASCII.GetBytes(InviteWithOffer(caller, proxy)), proxy.EndPoint);
+        (await RawSipClient.ReceiveUdpAsync(caller)).Text.ShouldStartWith("SIP/2.0 503 ");
+
+        var samples = await WaitForAsync(scrape, s => s["natedge_proxy_replies_sent_total{class=\"5xx\"}"] >= 1);
+        samples["natedge_proxy_relay_requests_total{outcome=\"unreachable\"}"].ShouldBe(1);
+        SumOf(samples, "natedge_proxy_relay_requests_total").ShouldBe(1);
+        samples["natedge_proxy_relay_round_trip_seconds_count"].ShouldBe(0, "only answered requests have a round trip");
+        samples["natedge_proxy_replies_sent_total{class=\"5xx\"}"].ShouldBe(1);
+    }
+
+    private const string KeepaliveScript = """
+        loadmodule "sl.so"
+        loadmodule "usrloc.so"
+        loadmodule "registrar.so"
+        loadmodule "nathelper.so"
+        modparam("nathelper", "natping_interval", 1)
+        modparam("nathelper", "ping_nated_only", 1)
+        modparam("registrar", "nat_flag", 6)
+        route {
+            if (method == "REGISTER") {
+                if (nat_uac_test("16")) {
+                    setflag(6);
+                    fix_nated_register();
+                };
+                save("location");
+                break;
+            };
+            sl_send_reply("404", "Not Here");
+        }
+        """;
+
+    private static string NatedRegister(UdpClient phone, ProxyProcess proxy) =>
+        $"REGISTER sip:127.0.0.1:{proxy.Port} SIP/2.0\r\n" +
+        $"Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-{Guid.NewGuid():N};rport\r\n" +
+        "Max-Forwards: 70\r\n" +
+        "From: <sip:2000@127.0.0.1>;tag=nated\r\n" +
+        "To: <sip:2000@127.0.0.1>\r\n" +
+        $"Call-ID: nated-{((IPEndPoint)phone.Client.LocalEndPoint!).Port}@127.0.0.1\r\n" +
+        "CSeq: 1 REGISTER\r\n" +
+        "Contact: <sip:2000@127.0.0.1:5999>\r\n" +
+        "Expires: 600\r\n" +
+        "Content-Length: 0\r\n\r\n";
+
+    private static string InviteWithOffer(UdpClient caller, ProxyProcess proxy)
+    {
+        const string Sdp = "v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 26860 RTP/AVP 0\r\n";
+        var port = ((IPEndPoint)caller.Client.LocalEndPoint!).Port;
+        return $"INVITE sip:callee@127.0.0.1:{proxy.Port} SIP/2.0\r\n" +
+            $"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-{Guid.NewGuid():N};rport\r\n" +
+            "Max-Forwards: 70\r\n" +
+            "From: <sip:caller@127.0.0.1>;tag=offer\r\n" +
+            "To: <sip:callee@127.0.0.1>\r\n" +
+            $"Call-ID: offer-{port}@127.0.0.1\r\n" +
+            "CSeq: 1 INVITE\r\n" +
+            $"Contact: <sip:caller@127.0.0.1:{port}>\r\n" +
+            "Content-Type: application/sdp\r\n" +
+            $"Content-Length: {Sdp.Length}\r\n\r\n" + Sdp;
+    }
+
     internal static Task<ProxyProcess> StartAsync(string config, int metricsPort)
     {
         var port = FreePorts.UdpAndTcp();
