@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using NatEdge.Proxy.Modules;
 using NatEdge.Proxy.Modules.Rr;
@@ -5,6 +6,7 @@ using NatEdge.Proxy.Modules.Tm;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Sip.Writing;
+using NatEdge.Proxy.Telemetry;
 using NatEdge.Proxy.Transport;
 
 namespace NatEdge.Proxy.Core;
@@ -62,10 +64,48 @@ public sealed class ScriptRequestRouter : IRequestRouter
         }
 
         var received = new ReceiveInfo(context.Remote, context.Listener.LocalEndPoint, Protocol(context.Transport));
-        var pending = loop.Worker.RouteRequestAsync(request, received);
-        return pending.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitAsync(pending);
+        var started = _services.Time.GetTimestamp();
+        var trace = ProxyTracing.StartTransaction(request);
+        ValueTask<int> pending;
+        try
+        {
+            pending = loop.Worker.RouteRequestAsync(request, received);
+        }
+        finally
+        {
+            // The receive loop goes on to the next message: it must not inherit this request's span.
+            // A script still running keeps it in its own execution context.
+            if (trace is not null)
+            {
+                Activity.Current = trace.Parent;
+            }
+        }
 
-        static async ValueTask AwaitAsync(ValueTask<int> pending) => await pending.ConfigureAwait(false);
+        if (pending.IsCompletedSuccessfully)
+        {
+            ScriptEnded(trace, started);
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitAsync(pending, trace, started);
+
+        async ValueTask AwaitAsync(ValueTask<int> pending, Activity? trace, long started)
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            finally
+            {
+                ScriptEnded(trace, started);
+            }
+        }
+    }
+
+    private void ScriptEnded(Activity? trace, long started)
+    {
+        ProxyMetrics.ScriptRan(_services.Time.GetElapsedTime(started));
+        ProxyTracing.EndScript(trace);
     }
 
     private LoopWorker CreateWorker(SipReceiveContext context)
@@ -108,6 +148,7 @@ public sealed class ScriptRequestRouter : IRequestRouter
 
         public ValueTask<bool> SendReplyAsync(ReadOnlyMemory<byte> reply, SipMessage request, ReceiveInfo received)
         {
+            ProxyTracing.ReplySent(reply.Span);
             var pending = replier.SendAsync(reply, request, _origin, _cancellation);
             return pending.IsCompletedSuccessfully ? new ValueTask<bool>(pending.Result == SendOutcome.Sent) : AwaitAsync(pending);
 

@@ -7,6 +7,7 @@ using NatEdge.Proxy.Sip;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Sip.Parsing;
 using NatEdge.Proxy.Sip.Writing;
+using NatEdge.Proxy.Telemetry;
 using NatEdge.Proxy.Transport;
 
 namespace NatEdge.Proxy.Core;
@@ -71,6 +72,16 @@ public sealed class SipRequestPipeline : ISipMessageHandler
             transactions);
         pipeline._natKeepalive = StartNatKeepalive(compiled, services, transports);
         pipeline._reload = new ReloadContext(transports, services, transactions);
+        if (transactions is not null)
+        {
+            ProxyMetrics.ObserveTransactions(() => (transactions.Proxy.ServerTransactionCount, transactions.Proxy.ClientTransactionCount));
+        }
+
+        if (services?.Location is { } location)
+        {
+            ProxyMetrics.ObserveRegistrations(async cancellation => (await location.GetAllAsync(cancellation).ConfigureAwait(false)).Count);
+        }
+
         return pipeline;
     }
 
@@ -117,17 +128,18 @@ public sealed class SipRequestPipeline : ISipMessageHandler
 
     public ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken)
     {
-        SipMessageParser.TryParse(message, SipFraming.Datagram, _parserLimits, out var parsed, out _, out _);
+        SipMessageParser.TryParse(message, SipFraming.Datagram, _parserLimits, out var parsed, out var parseError, out _);
         if (parsed is { IsResponse: true } && _responses is not null)
         {
             return _responses.RouteResponseAsync(parsed, context, cancellationToken);
         }
 
-        if (!TryAcceptRequest(parsed, context))
+        if (!TryAcceptRequest(parsed, parseError, context))
         {
             return ValueTask.CompletedTask;
         }
 
+        ProxyMetrics.RequestReceived(parsed!.Method);
         var error = _validator.Validate(parsed!, forwarding: false);
         if (error != SipParseError.None)
         {
@@ -136,6 +148,7 @@ public sealed class SipRequestPipeline : ISipMessageHandler
 
         if (message.Length > _maxMessageBytes)
         {
+            ProxyMetrics.ParseError(SipParseError.MessageTooLarge);
             return ReplyAsync(parsed!, 513, MessageTooLarge, default, context, cancellationToken);
         }
 
@@ -150,8 +163,8 @@ public sealed class SipRequestPipeline : ISipMessageHandler
             return ValueTask.CompletedTask;
         }
 
-        SipMessageParser.TryParse(headerSection, SipFraming.Datagram, _parserLimits, out var parsed, out _, out _);
-        if (!TryAcceptRequest(parsed, context))
+        SipMessageParser.TryParse(headerSection, SipFraming.Datagram, _parserLimits, out var parsed, out var parseError, out _);
+        if (!TryAcceptRequest(parsed, parseError, context))
         {
             return ValueTask.CompletedTask;
         }
@@ -168,10 +181,15 @@ public sealed class SipRequestPipeline : ISipMessageHandler
     /// <summary>
     /// Keeps requests that have a top Via to answer to, stamping it with the source; drops the rest.
     /// </summary>
-    private bool TryAcceptRequest(SipMessage? parsed, SipReceiveContext context)
+    private bool TryAcceptRequest(SipMessage? parsed, SipParseError parseError, SipReceiveContext context)
     {
         if (parsed is null || parsed.IsResponse)
         {
+            if (parseError != SipParseError.None)
+            {
+                ProxyMetrics.ParseError(parseError);
+            }
+
             PipelineLog.Dropped(_logger, parsed is null ? "unparsable" : "a response, and no transaction layer to match it", context.Transport.ListenToken());
             return false;
         }
@@ -180,6 +198,8 @@ public sealed class SipRequestPipeline : ISipMessageHandler
         var length = SocketAddressExtensions.FormatAddress(context.Remote, source);
         if (!ViaReceivedStamp.Apply(parsed, source[..length], SocketAddressExtensions.Port(context.Remote)))
         {
+            // A message broken before its Via is dropped here; its first fault is the reason.
+            ProxyMetrics.ParseError(parseError != SipParseError.None ? parseError : SipParseError.MalformedVia);
             PipelineLog.Dropped(_logger, "no usable top Via", context.Transport.ListenToken());
             return false;
         }
@@ -189,6 +209,7 @@ public sealed class SipRequestPipeline : ISipMessageHandler
 
     private ValueTask ReplyWithAnswerAsync(SipMessage request, SipParseError error, SipReceiveContext context, CancellationToken cancellationToken)
     {
+        ProxyMetrics.ParseError(error);
         var answer = SipParseErrors.GetAnswer(error, isRequest: true);
         PipelineLog.Rejected(_logger, error.ToString(), answer.StatusCode, context.Transport.ListenToken());
         if (answer.IsSilentDrop)

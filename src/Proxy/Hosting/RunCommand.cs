@@ -88,6 +88,7 @@ internal static class RunCommand
                 options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             }));
         using var shutdown = new ShutdownSignal();
+        using var tracing = Telemetry.TracingExporter.StartFromEnvironment("natedge-proxy");
         var services = StartModules(script);
         if (services is null)
         {

@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Diagnostics;
 using NatEdge.Proxy.Storage.MySql;
 using NatEdge.Proxy.Storage.Sqlite;
+using NatEdge.Proxy.Telemetry;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -75,6 +77,8 @@ public sealed class Database
     public async Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        ProxyMetrics.DatabaseOperationRan();
+        using var trace = ProxyTracing.StartDatabaseOperation(Backend == DbBackend.MySql ? "mysql" : "sqlite");
         try
         {
             var attempt = _pipeline.ExecuteAsync(
@@ -100,16 +104,22 @@ public sealed class Database
         }
         catch (TimeoutRejectedException timeout)
         {
+            ProxyMetrics.DatabaseOperationFailed(unavailable: true);
+            trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
             _provider.ResetPool();
             throw new StorageUnavailableException($"database unreachable ({Url}): no answer within {timeout.Timeout.TotalSeconds:0.#} s", timeout);
         }
         catch (Exception exception) when (_provider.IsUnreachable(exception) || _provider.IsTransient(exception))
         {
+            ProxyMetrics.DatabaseOperationFailed(unavailable: true);
+            trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
             _provider.ResetPool();
             throw new StorageUnavailableException($"database unreachable ({Url}): {exception.Message}", exception);
         }
         catch (DbException exception)
         {
+            ProxyMetrics.DatabaseOperationFailed(unavailable: false);
+            trace?.SetStatus(ActivityStatusCode.Error, "error");
             throw new StorageException($"database error ({Url}): {exception.Message}", exception);
         }
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using NatEdge.Proxy.Telemetry;
 using NatEdge.Shared.Timing;
 
 namespace NatEdge.Proxy.Transactions;
@@ -18,6 +20,7 @@ public sealed class ServerTransaction : Transaction
     private readonly Lock _gate = new();
     private byte[]? _lastResponse;
     private TimeSpan _retransmitInterval;
+    private Activity? _trace;
 
     public ServerTransaction(byte[] key, bool isInvite, ITransactionChannel channel, SipTimers timers, TimerWheel wheel, IServerTransactionUser user)
         : base(key, isInvite, channel, timers, wheel, isInvite ? TransactionState.Proceeding : TransactionState.Trying)
@@ -30,6 +33,9 @@ public sealed class ServerTransaction : Transaction
 
     /// <summary>Owner's per-transaction data (the proxy keeps its forwarding context here).</summary>
     public object? Context { get; set; }
+
+    /// <summary>Takes the request's trace span, to end it with the final response or with the transaction.</summary>
+    public void AdoptTrace(Activity? trace) => _trace = trace;
 
     /// <summary>
     /// Sends a response from the transaction user and moves the state machine. Returns false when
@@ -86,6 +92,11 @@ public sealed class ServerTransaction : Transaction
                 State = TransactionState.Completed;
                 end = EnterWait(Timers.TimerJ(Channel.IsReliable));
             }
+        }
+
+        if (sent && statusCode >= 200)
+        {
+            ProxyTracing.EndTransaction(Interlocked.Exchange(ref _trace, null), statusCode, endedWithout: null);
         }
 
         Report(end);
@@ -205,6 +216,7 @@ public sealed class ServerTransaction : Transaction
     {
         if (end is { } reason)
         {
+            ProxyTracing.EndTransaction(Interlocked.Exchange(ref _trace, null), LastStatusCode, reason.ToString());
             _user.OnTerminated(this, reason);
         }
     }

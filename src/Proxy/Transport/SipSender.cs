@@ -32,7 +32,7 @@ public sealed class SipSender
     {
         if (origin.Connection is { IsClosed: false } connection)
         {
-            return ValueTask.FromResult(connection.TrySend(response.Span) ? SendOutcome.Sent : SendOutcome.Failed);
+            return ValueTask.FromResult(Sent(connection.TrySend(response.Span), response));
         }
 
         return SendAsync(response, origin.Transport, destination, origin.Listener, cancellationToken);
@@ -58,7 +58,7 @@ public sealed class SipSender
             return SendOutcome.NoListener;
         }
 
-        return await listener.SendAsync(message, destination, cancellationToken).ConfigureAwait(false) ? SendOutcome.Sent : SendOutcome.Failed;
+        return Sent(await listener.SendAsync(message, destination, cancellationToken).ConfigureAwait(false), message);
     }
 
     private async ValueTask<SendOutcome> SendOverStreamAsync(ReadOnlyMemory<byte> message, SocketAddress destination, TcpSipListener? preferred, CancellationToken cancellationToken)
@@ -80,7 +80,19 @@ public sealed class SipSender
             connection = opened;
         }
 
-        return connection.TrySend(message.Span) ? SendOutcome.Sent : SendOutcome.Failed;
+        return Sent(connection.TrySend(message.Span), message);
+    }
+
+    /// <summary>The outcome of a send; a response that left is counted by its status class.</summary>
+    private static SendOutcome Sent(bool sent, ReadOnlyMemory<byte> message)
+    {
+        if (!sent)
+        {
+            return SendOutcome.Failed;
+        }
+
+        Telemetry.ProxyMetrics.MessageSent(message.Span);
+        return SendOutcome.Sent;
     }
 
     private UdpSipListener? FindUdp(AddressFamily family)

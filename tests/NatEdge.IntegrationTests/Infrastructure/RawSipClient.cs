@@ -29,6 +29,30 @@ public static class RawSipClient
             "Content-Length: 0\r\n\r\n";
     }
 
+    /// <summary>
+    /// A response as a UAS writes it (RFC 3261 section 8.2.6.2): every Via, From, Call-ID and CSeq
+    /// copied from the request, To with <paramref name="toTag"/> added, no body.
+    /// </summary>
+    public static string Answer(string request, int status, string reason, string toTag)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var builder = new StringBuilder().Append(CultureInfo.InvariantCulture, $"SIP/2.0 {status} {reason}\r\n");
+        foreach (var line in request.Split("\r\n"))
+        {
+            if (line.StartsWith("Via:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("From:", StringComparison.OrdinalIgnoreCase)
+                || line.StartsWith("Call-ID:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("CSeq:", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.Append(line).Append("\r\n");
+            }
+            else if (line.StartsWith("To:", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.Append(line).Append(";tag=").Append(toTag).Append("\r\n");
+            }
+        }
+
+        return builder.Append("Content-Length: 0\r\n\r\n").ToString();
+    }
+
     /// <summary>The status code of a response's status line.</summary>
     public static int StatusCode(string response) =>
         int.Parse(response.AsSpan("SIP/2.0 ".Length, 3), CultureInfo.InvariantCulture);

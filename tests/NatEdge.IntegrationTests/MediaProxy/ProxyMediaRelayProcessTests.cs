@@ -18,53 +18,13 @@ public sealed class ProxyMediaRelayProcessTests
     private const int CalleeMediaPort = 25480;
     private const int Packets = 50;
 
-    private const string Routes = """
-        route {
-            if (loose_route()) {
-                if (method == "BYE") {
-                    end_media_session();
-                };
-                t_relay();
-                break;
-            };
-            if (method == "INVITE") {
-                record_route();
-                if (!use_media_proxy()) {
-                    sl_send_reply("503", "Media Relay Unavailable");
-                    break;
-                };
-                t_on_reply("1");
-            };
-            if (!t_relay()) {
-                sl_reply_error();
-            };
-        }
-
-        onreply_route[1] {
-            if (status =~ "(18[0-9])|(2[0-9][0-9])") {
-                use_media_proxy();
-            };
-        }
-        """;
-
     [Fact]
     public async Task Call_through_the_proxy_has_its_sdp_rewritten_to_the_relay_and_media_flows_both_ways()
     {
         await using var relay = await RelayProcess.StartAsync($"{RelayLow}-{RelayHigh}");
         var port = FreePorts.UdpAndTcp();
         var p = port.ToString(CultureInfo.InvariantCulture);
-        var script = $$"""
-            fork=no
-            loadmodule "sl.so"
-            loadmodule "tm.so"
-            loadmodule "rr.so"
-            loadmodule "usrloc.so"
-            loadmodule "domain.so"
-            loadmodule "mediaproxy.so"
-            modparam("mediaproxy", "mediaproxy_socket", "{{relay.SocketPath}}")
-            modparam("mediaproxy", "mediaproxy_timeout", 5000)
-
-            """ + Routes;
+        var script = MediaRelayScript.For(relay.SocketPath);
         await using var proxy = await ProxyProcess.StartWithArgumentsAsync(
             ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{p}"],
             port,

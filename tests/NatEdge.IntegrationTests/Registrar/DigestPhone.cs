@@ -49,6 +49,9 @@ internal sealed partial class DigestPhone(ProxyProcess proxy, string user, strin
     /// <summary>The next datagram the phone receives (a request the proxy relayed to it).</summary>
     public async Task<string> ReceiveAsync() => (await RawSipClient.ReceiveUdpAsync(_socket, TimeSpan.FromSeconds(10))).Text;
 
+    /// <summary>Sends a message the test wrote (an answer to a relayed request) to the proxy.</summary>
+    public async Task SendRawAsync(string message) => await _socket.SendAsync(Encoding.ASCII.GetBytes(message), proxy.EndPoint);
+
     public void Dispose() => _socket.Dispose();
 
     private string Request(int cseq, string authorization) =>

@@ -62,7 +62,7 @@ public class ScriptRelayProcessTests
         forwarded.ShouldContain("\r\nMax-Forwards: 69\r\n", customMessage: "RFC 3261 16.6 step 3");
         forwarded.ShouldContain("phone.natedge.invalid", customMessage: "the caller's Via stays below the proxy's");
 
-        await downstream.SendAsync(Encoding.ASCII.GetBytes(Answer(forwarded, downstreamStatus, downstreamReason)), from);
+        await downstream.SendAsync(Encoding.ASCII.GetBytes(RawSipClient.Answer(forwarded, downstreamStatus, downstreamReason, "downstream1")), from);
 
         var (reply, _) = await RawSipClient.ReceiveUdpAsync(caller);
         reply[..reply.IndexOf("\r\n", StringComparison.Ordinal)].ShouldBe(expected);
@@ -97,25 +97,5 @@ public class ScriptRelayProcessTests
 
         reply[8..11].ShouldBe(expectedStatus, reply[..reply.IndexOf("\r\n", StringComparison.Ordinal)]);
         started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2), "the answer comes at once, not after Timer F (32 s)");
-    }
-
-    /// <summary>A response as a UAS writes it (RFC 3261 8.2.6.2): Vias, From, To with a tag, Call-ID and CSeq copied.</summary>
-    private static string Answer(string request, int status, string reason)
-    {
-        var builder = new StringBuilder().Append(CultureInfo.InvariantCulture, $"SIP/2.0 {status} {reason}\r\n");
-        foreach (var line in request.Split("\r\n"))
-        {
-            if (line.StartsWith("Via:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("From:", StringComparison.OrdinalIgnoreCase)
-                || line.StartsWith("Call-ID:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("CSeq:", StringComparison.OrdinalIgnoreCase))
-            {
-                builder.Append(line).Append("\r\n");
-            }
-            else if (line.StartsWith("To:", StringComparison.OrdinalIgnoreCase))
-            {
-                builder.Append(line).Append(";tag=downstream1\r\n");
-            }
-        }
-
-        return builder.Append("Content-Length: 0\r\n\r\n").ToString();
     }
 }

@@ -89,7 +89,14 @@ internal static class AuthDbModule
         var user = credentials.Username;
         var at = user.IndexOf('@', StringComparison.Ordinal);
         context.Authorization = new AuthorizationResult(outcome, index, at < 0 ? user : user[..at], realm);
-        switch (outcome.Answer())
+        var answer = outcome.Answer();
+        if (answer != DigestAnswer.ServerError)
+        {
+            // A database that is down is neither: it shows in the database errors.
+            Telemetry.ProxyMetrics.AuthVerified(answer == DigestAnswer.Proceed);
+        }
+
+        switch (answer)
         {
             case DigestAnswer.Proceed:
                 return 1;

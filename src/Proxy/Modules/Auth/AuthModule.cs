@@ -98,6 +98,7 @@ internal static class AuthModule
             }
 
             await ScriptReplies.SendAsync(context, code, reason, Encoding.UTF8.GetBytes(lines.ToString())).ConfigureAwait(false);
+            Telemetry.ProxyMetrics.AuthChallenged();
             return 0;
         };
     }

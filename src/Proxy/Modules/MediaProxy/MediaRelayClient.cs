@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using NatEdge.Proxy.Telemetry;
 using NatEdge.Shared.Control;
 using Polly;
 using Polly.CircuitBreaker;
@@ -58,6 +59,8 @@ public sealed class MediaRelayClient : IDisposable
     public async ValueTask<RelayCallResult> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        var started = _options.Time.GetTimestamp();
+        var trace = ProxyTracing.StartRelayRequest(_options.SocketPath);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -75,9 +78,13 @@ public sealed class MediaRelayClient : IDisposable
                 context,
                 (Client: this, Request: request)).ConfigureAwait(false);
 
-            return outcome.Exception is { } failure
+            var result = outcome.Exception is { } failure
                 ? Failed(Classify(failure), failure)
                 : new RelayCallResult(RelayCallStatus.Answered, ControlReplyReader.Parse(outcome.Result!, withSequence: false));
+            var labelled = RelayOutcomes.Of(result);
+            ProxyMetrics.RelayRequested(labelled, _options.Time.GetElapsedTime(started));
+            ProxyTracing.EndRelayRequest(trace, labelled);
+            return result;
         }
         finally
         {

@@ -34,7 +34,9 @@ public static class ClientNatFunctions
             }
 
             bool asymmetric = tests.HasFlag(ClientNatTests.SourceDiffersFromVia) && IsAsymmetric(context, asymmetrics);
-            return new ValueTask<int>(NatDetector.Any(sip, context.Received, tests, asymmetric) ? 1 : -1);
+            var behindNat = NatDetector.Any(sip, context.Received, tests, asymmetric);
+            Telemetry.ProxyTracing.NatTested(behindNat);
+            return new ValueTask<int>(behindNat ? 1 : -1);
         };
     }
 

@@ -69,7 +69,9 @@ internal static class NatHelperModule
             }
 
             var destination = sip.IsRequest ? TransactionScope.Of(context)?.Destination : null;
-            return new ValueTask<int>(NatDetector.Any(sip, context.Received, tests, destination) ? 1 : -1);
+            var behindNat = NatDetector.Any(sip, context.Received, tests, destination);
+            Telemetry.ProxyTracing.NatTested(behindNat);
+            return new ValueTask<int>(behindNat ? 1 : -1);
         };
     }
 

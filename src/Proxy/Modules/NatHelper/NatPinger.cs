@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using NatEdge.Proxy.Modules.Usrloc;
 using NatEdge.Shared.Timing;
 
@@ -21,10 +20,6 @@ public sealed class NatPinger : ITimerWheelTarget, IDisposable
 {
     /// <summary>nathelper's UDP keepalive: 4 bytes, all zero (a SIP stack drops it; the NAT sees traffic).</summary>
     private static readonly byte[] Keepalive = new byte[4];
-
-    private static readonly Meter Meter = new("NatEdge.Proxy.NatHelper");
-    private static readonly Counter<long> SentCounter = Meter.CreateCounter<long>("natedge.nat.pings.sent", description: "NAT keepalive pings sent");
-    private static readonly Counter<long> FailedCounter = Meter.CreateCounter<long>("natedge.nat.pings.failed", description: "NAT keepalive pings no socket could send");
 
     private readonly ILocationStore _store;
     private readonly INatPingSender _sender;
@@ -148,12 +143,12 @@ public sealed class NatPinger : ITimerWheelTarget, IDisposable
         if (sent)
         {
             Interlocked.Increment(ref _sent);
-            SentCounter.Add(1);
         }
         else
         {
             Interlocked.Increment(ref _failed);
-            FailedCounter.Add(1);
         }
+
+        Telemetry.ProxyMetrics.NatPinged(sent);
     }
 }

@@ -137,6 +137,7 @@ public sealed class StatefulProxy : IServerTransactionUser
             return RelayResult.Absorbed;
         }
 
+        server.AdoptTrace(Telemetry.ProxyTracing.AdoptCurrent());
         error = context.Start(request, targets);
         return error == RelayError.None ? RelayResult.Forwarded : RelayResult.Failed;
     }

@@ -1,0 +1,51 @@
+namespace NatEdge.IntegrationTests.MediaProxy;
+
+/// <summary>
+/// A stateful proxy script that relays every call's media through the relay at a control socket:
+/// use_media_proxy() on the INVITE's offer and on the answer in 18x/2xx replies, end_media_session()
+/// on the BYE (mediaproxy's documented use, route-script.md section 5).
+/// </summary>
+internal static class MediaRelayScript
+{
+    private const string Routes = """
+        route {
+            if (loose_route()) {
+                if (method == "BYE") {
+                    end_media_session();
+                };
+                t_relay();
+                break;
+            };
+            if (method == "INVITE") {
+                record_route();
+                if (!use_media_proxy()) {
+                    sl_send_reply("503", "Media Relay Unavailable");
+                    break;
+                };
+                t_on_reply("1");
+            };
+            if (!t_relay()) {
+                sl_reply_error();
+            };
+        }
+
+        onreply_route[1] {
+            if (status =~ "(18[0-9])|(2[0-9][0-9])") {
+                use_media_proxy();
+            };
+        }
+        """;
+
+    public static string For(string relaySocket) => $$"""
+        fork=no
+        loadmodule "sl.so"
+        loadmodule "tm.so"
+        loadmodule "rr.so"
+        loadmodule "usrloc.so"
+        loadmodule "domain.so"
+        loadmodule "mediaproxy.so"
+        modparam("mediaproxy", "mediaproxy_socket", "{{relaySocket}}")
+        modparam("mediaproxy", "mediaproxy_timeout", 5000)
+
+        """ + Routes;
+}
