@@ -55,8 +55,9 @@ internal static class CallLab
     }
 
     /// <summary>Starts a SIPp callee scenario listening on <paramref name="port"/> for <paramref name="calls"/> calls.</summary>
-    public static SippServer StartCallee(string scenario, int port, int calls = 1)
+    public static SippServer StartCallee(string scenario, int port, int calls = 1, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? SippTimeout;
         var directory = new TempDirectory("natedge-sipp-uas-");
         string[] arguments =
         [
@@ -65,12 +66,12 @@ internal static class CallLab
             "-t", "u1",
             "-i", "127.0.0.1",
             "-p", port.ToString(CultureInfo.InvariantCulture),
-            "-timeout", ((int)SippTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
+            "-timeout", ((int)limit.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
             "-timeout_error",
             "-nostdin",
             "-trace_err", "-error_file", Path.Combine(directory.Path, "errors.log"),
         ];
-        return new SippServer(ChildProcess.Start(Sipp.Executable, arguments, directory.Path), directory);
+        return new SippServer(ChildProcess.Start(Sipp.Executable, arguments, directory.Path), directory, limit);
     }
 
     /// <summary>Runs a SIPp caller scenario for one call to <paramref name="callee"/> through the proxy.</summary>
@@ -98,11 +99,11 @@ internal static class CallLab
 }
 
 /// <summary>A SIPp server-side scenario run; its exit code says whether its call and checks passed.</summary>
-internal sealed class SippServer(ChildProcess process, TempDirectory directory) : IAsyncDisposable
+internal sealed class SippServer(ChildProcess process, TempDirectory directory, TimeSpan timeout) : IAsyncDisposable
 {
     public async Task<SippResult> WaitAsync()
     {
-        var exitCode = await process.WaitForExitAsync(CallLab.SippTimeout + TimeSpan.FromSeconds(10));
+        var exitCode = await process.WaitForExitAsync(timeout + TimeSpan.FromSeconds(10));
         var errors = Path.Combine(directory.Path, "errors.log");
         var errorText = File.Exists(errors) ? await File.ReadAllTextAsync(errors) : string.Empty;
         return new SippResult(exitCode, process.Output, errorText);

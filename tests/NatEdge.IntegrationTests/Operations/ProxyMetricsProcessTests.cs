@@ -202,10 +202,10 @@ public sealed class ProxyMetricsProcessTests
     internal static double SumOf(Dictionary<string, double> samples, string metric) =>
         samples.Where(s => s.Key == metric || s.Key.StartsWith(metric + "{", StringComparison.Ordinal)).Sum(s => s.Value);
 
-    /// <summary>Scrapes until <paramref name="done"/> holds or 5 s have passed; returns the last scrape.</summary>
-    internal static async Task<Dictionary<string, double>> WaitForAsync(MonitorScrape scrape, Func<Dictionary<string, double>, bool> done)
+    /// <summary>Scrapes until <paramref name="done"/> holds or <paramref name="limit"/> (5 s) has passed; returns the last scrape.</summary>
+    internal static async Task<Dictionary<string, double>> WaitForAsync(MonitorScrape scrape, Func<Dictionary<string, double>, bool> done, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(5));
         while (true)
         {
             var samples = await scrape.MetricsAsync();
