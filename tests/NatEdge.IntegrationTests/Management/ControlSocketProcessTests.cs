@@ -92,6 +92,25 @@ public sealed class ControlSocketProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Stats_debug_uptime_and_version_answer_through_ctl()
+    {
+        await using var proxy = await RegistrarProxy.StartAsync(WithFifo(RegistrarProxy.StageOne()));
+        (await RegistrarProxy.RegisterAsync(proxy, "register_uac.xml", 1, "1000")).ExitCode.ShouldBe(0);
+
+        var stats = await ProxyCtl.RunAsync("--control-socket", SocketPath, "stats");
+        stats.ExitCode.ShouldBe(0, stats.Error);
+        stats.Output.ShouldContain("natedge_proxy_requests_received_total{method=\"REGISTER\"} 1\n", customMessage: "the same samples as the metrics endpoint");
+        stats.Output.ShouldContain("natedge_proxy_registrations_active 1\n");
+
+        (await ProxyCtl.RunAsync("--control-socket", SocketPath, "debug")).ShouldBe(new ProxyCtl.Result(0, "debug=3 (Information)\n", ""), "stage 1 sets debug=3");
+        (await ProxyCtl.RunAsync("--control-socket", SocketPath, "debug", "4")).ShouldBe(new ProxyCtl.Result(0, "debug=4 (Debug)\n", ""));
+        (await ProxyCtl.RunAsync("--control-socket", SocketPath, "debug")).Output.ShouldBe("debug=4 (Debug)\n");
+        (await ProxyCtl.RunAsync("--control-socket", SocketPath, "version")).Output.ShouldStartWith("natedge-proxy ");
+        var noSocket = await ProxyCtl.RunAsync("--db-url", "sqlite:/nonexistent.db", "uptime");
+        noSocket.ExitCode.ShouldBe(2, "uptime needs a running proxy");
+    }
+
+    [Fact]
     public async Task Malformed_commands_are_answered_400_and_the_proxy_keeps_serving()
     {
         await using var proxy = await RegistrarProxy.StartAsync(WithFifo(RegistrarProxy.StageOne()));
