@@ -141,10 +141,10 @@ internal sealed class LabPhone : IDisposable
 
     public string Register(int expires = 300) => Request("REGISTER", $"sip:{NatLab.ProxyHost}", $"sip:{User}@{NatLab.ProxyHost}", $"Expires: {expires}\r\n");
 
-    public string Invite(string callee) => Request("INVITE", $"sip:{callee}@{NatLab.ProxyHost}", $"sip:{callee}@{NatLab.ProxyHost}", "");
+    public string Invite(string callee, string? sdp = null) => Request("INVITE", $"sip:{callee}@{NatLab.ProxyHost}", $"sip:{callee}@{NatLab.ProxyHost}", "", sdp);
 
     /// <summary>A UAS answer to <paramref name="request"/>: its Vias, Record-Routes, From, Call-ID and CSeq, a To tag, and this phone's private Contact.</summary>
-    public string Answer(string request, string status)
+    public string Answer(string request, string status, string? sdp = null)
     {
         var lines = request.Split("\r\n");
         var answer = new StringBuilder($"SIP/2.0 {status}\r\n");
@@ -164,12 +164,12 @@ internal sealed class LabPhone : IDisposable
             }
         }
 
-        answer.Append($"Contact: <sip:{User}@{HostPort}>\r\nContent-Length: 0\r\n\r\n");
+        answer.Append($"Contact: <sip:{User}@{HostPort}>\r\n").Append(Body(sdp));
         return answer.ToString();
     }
 
     /// <summary>An in-dialog request to the remote target of a 2xx, routed over its Record-Route set (reversed, RFC 3261 12.1.2).</summary>
-    public string InDialog(string method, string answer, int cseq)
+    public string InDialog(string method, string answer, int cseq, string? sdp = null)
     {
         var lines = answer.Split("\r\n");
         string Header(string name) => lines.First(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))[(name.Length + 1)..].Trim();
@@ -188,9 +188,15 @@ internal sealed class LabPhone : IDisposable
             $"To: {Header("To")}\r\n" +
             $"Call-ID: {Header("Call-ID")}\r\n" +
             $"CSeq: {cseq} {method}\r\n" +
+            $"Contact: <sip:{User}@{HostPort}>\r\n" +
             route +
-            "Content-Length: 0\r\n\r\n";
+            Body(sdp);
     }
+
+    /// <summary>The headers that end a message and its body: an SDP offer or answer, or nothing.</summary>
+    private static string Body(string? sdp) => sdp is null
+        ? "Content-Length: 0\r\n\r\n"
+        : $"Content-Type: application/sdp\r\nContent-Length: {Encoding.ASCII.GetByteCount(sdp)}\r\n\r\n{sdp}";
 
     public async Task SendAsync(string message) =>
         await _socket.SendToAsync(Encoding.ASCII.GetBytes(message), SocketFlags.None, NatProxy.EndPoint);
@@ -229,7 +235,7 @@ internal sealed class LabPhone : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private string Request(string method, string requestUri, string to, string extra)
+    private string Request(string method, string requestUri, string to, string extra, string? sdp = null)
     {
         int n = ++_sequence;
         return $"{method} {requestUri} SIP/2.0\r\n" +
@@ -241,6 +247,6 @@ internal sealed class LabPhone : IDisposable
             $"CSeq: {n} {method}\r\n" +
             $"Contact: <sip:{User}@{HostPort}>\r\n" +
             extra +
-            "Content-Length: 0\r\n\r\n";
+            Body(sdp);
     }
 }
