@@ -129,6 +129,31 @@ public sealed class SipRequestPipeline : ISipMessageHandler
     public ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken)
     {
         SipMessageParser.TryParse(message, SipFraming.Datagram, _parserLimits, out var parsed, out var parseError, out _);
+        if (parsed is not null && Modules.MediaProxy.EngagedMediaSessions.AnyEngaged)
+        {
+            return ObserveEngagedThenHandleAsync(message, parsed, parseError, context, cancellationToken);
+        }
+
+        return Handle(message, parsed, parseError, context, cancellationToken);
+    }
+
+    /// <summary>
+    /// engage_media_proxy(): a message of an engaged dialog updates the relay and has its SDP
+    /// rewritten before the script or the transaction layer forwards it.
+    /// </summary>
+    private async ValueTask ObserveEngagedThenHandleAsync(ReadOnlyMemory<byte> message, SipMessage parsed, SipParseError parseError, SipReceiveContext context, CancellationToken cancellationToken)
+    {
+        if (parseError == SipParseError.None)
+        {
+            var received = new ReceiveInfo(context.Remote, context.Listener.LocalEndPoint, context.Transport == SipTransportKind.Tcp ? TransportProtocol.Tcp : TransportProtocol.Udp);
+            await Modules.MediaProxy.EngagedMediaSessions.ObserveAllAsync(parsed, received).ConfigureAwait(false);
+        }
+
+        await Handle(message, parsed, parseError, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask Handle(ReadOnlyMemory<byte> message, SipMessage? parsed, SipParseError parseError, SipReceiveContext context, CancellationToken cancellationToken)
+    {
         if (parsed is { IsResponse: true } && _responses is not null)
         {
             return _responses.RouteResponseAsync(parsed, context, cancellationToken);

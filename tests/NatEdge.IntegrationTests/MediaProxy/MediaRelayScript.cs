@@ -3,7 +3,7 @@ namespace NatEdge.IntegrationTests.MediaProxy;
 /// <summary>
 /// A stateful proxy script that relays every call's media through the relay at a control socket:
 /// use_media_proxy() on the INVITE's offer and on the answer in 18x/2xx replies, end_media_session()
-/// on the BYE (mediaproxy's documented use, route-script.md section 5).
+/// on the BYE (mediaproxy's documented use, route-script.md section 5); or engage_media_proxy() alone.
 /// </summary>
 internal static class MediaRelayScript
 {
@@ -36,7 +36,26 @@ internal static class MediaRelayScript
         }
         """;
 
-    public static string For(string relaySocket) => $$"""
+    // engage_media_proxy() on the initial INVITE alone: the dialog it starts carries every later SDP
+    // (the 200 OK's) to the relay and ends the session at the BYE, with no other call in the script.
+    private const string EngagedRoutes = """
+        route {
+            if (loose_route()) {
+                t_relay();
+                break;
+            };
+            if (method == "INVITE") {
+                record_route();
+                engage_media_proxy();
+            };
+            if (!t_relay()) {
+                sl_reply_error();
+            };
+        }
+        """;
+
+    /// <summary>The script, with <paramref name="engaged"/> selecting engage_media_proxy() over the manual calls.</summary>
+    public static string For(string relaySocket, bool engaged = false) => $$"""
         fork=no
         loadmodule "sl.so"
         loadmodule "tm.so"
@@ -47,5 +66,5 @@ internal static class MediaRelayScript
         modparam("mediaproxy", "mediaproxy_socket", "{{relaySocket}}")
         modparam("mediaproxy", "mediaproxy_timeout", 5000)
 
-        """ + Routes;
+        """ + (engaged ? EngagedRoutes : Routes);
 }

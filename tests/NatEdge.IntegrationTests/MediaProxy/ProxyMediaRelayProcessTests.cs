@@ -18,13 +18,15 @@ public sealed class ProxyMediaRelayProcessTests
     private const int CalleeMediaPort = 25480;
     private const int Packets = 50;
 
-    [Fact]
-    public async Task Call_through_the_proxy_has_its_sdp_rewritten_to_the_relay_and_media_flows_both_ways()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_through_the_proxy_has_its_sdp_rewritten_to_the_relay_and_media_flows_both_ways(bool engaged)
     {
         await using var relay = await RelayProcess.StartAsync($"{RelayLow}-{RelayHigh}");
         var port = FreePorts.UdpAndTcp();
         var p = port.ToString(CultureInfo.InvariantCulture);
-        var script = MediaRelayScript.For(relay.SocketPath);
+        var script = MediaRelayScript.For(relay.SocketPath, engaged);
         await using var proxy = await ProxyProcess.StartWithArgumentsAsync(
             ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{p}"],
             port,
@@ -58,7 +60,7 @@ public sealed class ProxyMediaRelayProcessTests
 
         (await caller.ByeAsync()).ShouldBe(200);
 
-        (await SessionsAsync(relay)).GetArrayLength().ShouldBe(0, "end_media_session() on the BYE removed the session");
+        (await SessionsAsync(relay)).GetArrayLength().ShouldBe(0, "the BYE removed the session (end_media_session(), or the engaged dialog's end)");
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
         var calleeSaw = await File.ReadAllTextAsync(Directory.GetFiles(sippDirectory.Path, "*_messages.log").ShouldHaveSingleItem());
         var invite = calleeSaw[calleeSaw.IndexOf("INVITE sip:", StringComparison.Ordinal)..];

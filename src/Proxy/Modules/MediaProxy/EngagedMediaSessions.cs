@@ -15,7 +15,8 @@ namespace NatEdge.Proxy.Modules.MediaProxy;
 /// </summary>
 public sealed class EngagedMediaSessions
 {
-    private static readonly List<EngagedMediaSessions> Registered = [];
+    private static readonly Lock RegistrationGate = new();
+    private static EngagedMediaSessions[] _registered = [];
 
     private readonly MediaRelayClient _client;
     private readonly uint? _iceCandidatePriority;
@@ -32,25 +33,19 @@ public sealed class EngagedMediaSessions
     public DialogTracker Dialogs { get; }
 
     /// <summary>The sets bound by the running script; a host feeds each message to <see cref="ObserveAllAsync"/>.</summary>
-    public static IReadOnlyList<EngagedMediaSessions> Active
-    {
-        get
-        {
-            lock (Registered)
-            {
-                return [.. Registered];
-            }
-        }
-    }
+    public static IReadOnlyList<EngagedMediaSessions> Active => Volatile.Read(ref _registered);
+
+    /// <summary>Whether any script bound engage_media_proxy(): the receive path's one check per message.</summary>
+    public static bool AnyEngaged => Volatile.Read(ref _registered).Length > 0;
 
     /// <summary>
-    /// For the proxy's receive path: every request and reply it handles, before it is forwarded. Costs a
-    /// list check when no script uses engage_media_proxy().
+    /// For the proxy's receive path: every request and reply it handles, before the script or the
+    /// transaction layer sees it, so an SDP it carries is rewritten before it is forwarded.
     /// </summary>
     public static async ValueTask ObserveAllAsync(SipMessage message, ReceiveInfo received)
     {
         ArgumentNullException.ThrowIfNull(message);
-        foreach (var sessions in Active)
+        foreach (var sessions in Volatile.Read(ref _registered))
         {
             await sessions.ObserveAsync(message, MediaSessionCalls.SignalingIp(received)).ConfigureAwait(false);
         }
@@ -58,9 +53,10 @@ public sealed class EngagedMediaSessions
 
     internal static EngagedMediaSessions Register(EngagedMediaSessions sessions)
     {
-        lock (Registered)
+        lock (RegistrationGate)
         {
-            Registered.Add(sessions);
+            // Copy on write: readers take the array without a lock.
+            Volatile.Write(ref _registered, [.. _registered, sessions]);
         }
 
         return sessions;
