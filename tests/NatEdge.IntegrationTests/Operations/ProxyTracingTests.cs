@@ -16,8 +16,10 @@ namespace NatEdge.IntegrationTests.Operations;
 /// The proxy's spans as an OpenTelemetry SDK with an in-memory exporter receives them: one server
 /// span per SIP transaction with its method, final status, Call-ID hash, NAT flag and relay, and
 /// client spans for the relay and database calls made on its behalf, parented to it. Other tests of
-/// this process may produce spans at the same time, so each test picks its own by Call-ID hash.
+/// this process could produce spans too, so each test picks its own by Call-ID hash; and the tests run
+/// alone, so their listener never adds span work to another test's timing.
 /// </summary>
+[Collection(nameof(ProxyTracingTests))]
 public sealed class ProxyTracingTests
 {
     private const int RelayLow = 26800;
@@ -181,3 +183,7 @@ public sealed class ProxyTracingTests
         authorization +
         "Content-Length: 0\r\n\r\n";
 }
+
+/// <summary>Runs <see cref="ProxyTracingTests"/> with no other test class at the same time.</summary>
+[CollectionDefinition(nameof(ProxyTracingTests), DisableParallelization = true)]
+public sealed class ProxyTracingCollection;
