@@ -78,6 +78,40 @@ public sealed class ProxyTracingTests
     }
 
     [Fact]
+    public async Task A_cancel_is_a_span_of_its_own_answered_200_by_its_transaction()
+    {
+        var spans = new ExportedSpans();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(ProxyTracing.SourceName).AddInMemoryExporter(spans).Build();
+        await using var proxy = await InProcessProxy.StartAsync("""
+            loadmodule "sl.so"
+            loadmodule "tm.so"
+            route {
+                t_relay();
+            }
+            """);
+        using var caller = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var callee = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var callId = $"trace-{Guid.NewGuid():N}@127.0.0.1";
+        var invite = Invite(caller, callee, proxy, callId);
+        await caller.SendAsync(Encoding.ASCII.GetBytes(invite), proxy.EndPoint);
+        (await RawSipClient.ReceiveUdpAsync(callee)).Text.ShouldStartWith("INVITE ");
+
+        // RFC 3261 section 9.1: the CANCEL repeats the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number.
+        await caller.SendAsync(Encoding.ASCII.GetBytes(CancelOf(invite)), proxy.EndPoint);
+        string answer;
+        while (!(answer = (await RawSipClient.ReceiveUdpAsync(caller)).Text).Contains("CSeq: 1 CANCEL", StringComparison.Ordinal))
+        {
+            answer.ShouldStartWith("SIP/2.0 1", customMessage: "only provisional answers to the INVITE come before the CANCEL's 200");
+        }
+
+        answer.ShouldStartWith("SIP/2.0 200 ");
+        var cancel = await SingleSpanAsync(spans, callId, "CANCEL");
+        cancel.GetTagItem(ProxyTracing.StatusTag).ShouldBe(200);
+        var inviteSpan = Snapshot(spans).Where(s => (string?)s.GetTagItem(ProxyTracing.MethodTag) == "INVITE" && s.TraceId == cancel.TraceId);
+        inviteSpan.ShouldBeEmpty("each transaction is a trace of its own, and the INVITE's is still open");
+    }
+
+    [Fact]
     public async Task A_registration_checked_against_the_database_has_database_child_spans_and_the_registrar_s_status()
     {
         var spans = new ExportedSpans();
@@ -168,6 +202,28 @@ public sealed class ProxyTracingTests
             "Contact: <sip:caller@10.0.0.7:5060>\r\n" +
             "Content-Type: application/sdp\r\n" +
             $"Content-Length: {Sdp.Length}\r\n\r\n" + Sdp;
+    }
+
+    private static string CancelOf(string invite)
+    {
+        var builder = new StringBuilder();
+        foreach (var line in invite[..invite.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n"))
+        {
+            if (line.StartsWith("INVITE ", StringComparison.Ordinal))
+            {
+                builder.Append("CANCEL ").Append(line["INVITE ".Length..]).Append("\r\n");
+            }
+            else if (line.StartsWith("CSeq:", StringComparison.Ordinal))
+            {
+                builder.Append("CSeq: 1 CANCEL\r\n");
+            }
+            else if (!line.StartsWith("Content-", StringComparison.Ordinal) && !line.StartsWith("Contact:", StringComparison.Ordinal))
+            {
+                builder.Append(line).Append("\r\n");
+            }
+        }
+
+        return builder.Append("Content-Length: 0\r\n\r\n").ToString();
     }
 
     private static string Register(UdpClient phone, InProcessProxy proxy, string callId, int cseq, string authorization) =>
