@@ -1,5 +1,5 @@
-using NatEdge.Proxy.Sip.Parsing;
 using NatEdge.Proxy.Sip.Message;
+using NatEdge.Proxy.Sip.Parsing;
 using Prometheus;
 
 namespace NatEdge.Proxy.Telemetry;

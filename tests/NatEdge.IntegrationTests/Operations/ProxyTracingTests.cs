@@ -16,8 +16,10 @@ namespace NatEdge.IntegrationTests.Operations;
 /// The proxy's spans as an OpenTelemetry SDK with an in-memory exporter receives them: one server
 /// span per SIP transaction with its method, final status, Call-ID hash, NAT flag and relay, and
 /// client spans for the relay and database calls made on its behalf, parented to it. Other tests of
-/// this process may produce spans at the same time, so each test picks its own by Call-ID hash.
+/// this process could produce spans too, so each test picks its own by Call-ID hash; and the tests run
+/// alone, so their listener never adds span work to another test's timing.
 /// </summary>
+[Collection(nameof(ProxyTracingTests))]
 public sealed class ProxyTracingTests
 {
     private const int RelayLow = 26800;
@@ -73,6 +75,40 @@ public sealed class ProxyTracingTests
         relayRequest.Kind.ShouldBe(ActivityKind.Client);
         relayRequest.GetTagItem(ProxyTracing.RelayOutcomeTag).ShouldBe("answered");
         relayRequest.StartTimeUtc.ShouldBeGreaterThanOrEqualTo(span.StartTimeUtc);
+    }
+
+    [Fact]
+    public async Task A_cancel_is_a_span_of_its_own_answered_200_by_its_transaction()
+    {
+        var spans = new ExportedSpans();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(ProxyTracing.SourceName).AddInMemoryExporter(spans).Build();
+        await using var proxy = await InProcessProxy.StartAsync("""
+            loadmodule "sl.so"
+            loadmodule "tm.so"
+            route {
+                t_relay();
+            }
+            """);
+        using var caller = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var callee = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var callId = $"trace-{Guid.NewGuid():N}@127.0.0.1";
+        var invite = Invite(caller, callee, proxy, callId);
+        await caller.SendAsync(Encoding.ASCII.GetBytes(invite), proxy.EndPoint);
+        (await RawSipClient.ReceiveUdpAsync(callee)).Text.ShouldStartWith("INVITE ");
+
+        // RFC 3261 section 9.1: the CANCEL repeats the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number.
+        await caller.SendAsync(Encoding.ASCII.GetBytes(CancelOf(invite)), proxy.EndPoint);
+        string answer;
+        while (!(answer = (await RawSipClient.ReceiveUdpAsync(caller)).Text).Contains("CSeq: 1 CANCEL", StringComparison.Ordinal))
+        {
+            answer.ShouldStartWith("SIP/2.0 1", customMessage: "only provisional answers to the INVITE come before the CANCEL's 200");
+        }
+
+        answer.ShouldStartWith("SIP/2.0 200 ");
+        var cancel = await SingleSpanAsync(spans, callId, "CANCEL");
+        cancel.GetTagItem(ProxyTracing.StatusTag).ShouldBe(200);
+        var inviteSpan = Snapshot(spans).Where(s => (string?)s.GetTagItem(ProxyTracing.MethodTag) == "INVITE" && s.TraceId == cancel.TraceId);
+        inviteSpan.ShouldBeEmpty("each transaction is a trace of its own, and the INVITE's is still open");
     }
 
     [Fact]
@@ -168,6 +204,28 @@ public sealed class ProxyTracingTests
             $"Content-Length: {Sdp.Length}\r\n\r\n" + Sdp;
     }
 
+    private static string CancelOf(string invite)
+    {
+        var builder = new StringBuilder();
+        foreach (var line in invite[..invite.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n"))
+        {
+            if (line.StartsWith("INVITE ", StringComparison.Ordinal))
+            {
+                builder.Append("CANCEL ").Append(line["INVITE ".Length..]).Append("\r\n");
+            }
+            else if (line.StartsWith("CSeq:", StringComparison.Ordinal))
+            {
+                builder.Append("CSeq: 1 CANCEL\r\n");
+            }
+            else if (!line.StartsWith("Content-", StringComparison.Ordinal) && !line.StartsWith("Contact:", StringComparison.Ordinal))
+            {
+                builder.Append(line).Append("\r\n");
+            }
+        }
+
+        return builder.Append("Content-Length: 0\r\n\r\n").ToString();
+    }
+
     private static string Register(UdpClient phone, InProcessProxy proxy, string callId, int cseq, string authorization) =>
         $"REGISTER sip:127.0.0.1:{proxy.Port} SIP/2.0\r\n" +
         $"Via: SIP/2.0/UDP 127.0.0.1:{PortOf(phone)};branch=z9hG4bK-{Guid.NewGuid():N};rport\r\n" +
@@ -181,3 +239,7 @@ public sealed class ProxyTracingTests
         authorization +
         "Content-Length: 0\r\n\r\n";
 }
+
+/// <summary>Runs <see cref="ProxyTracingTests"/> with no other test class at the same time.</summary>
+[CollectionDefinition(nameof(ProxyTracingTests), DisableParallelization = true)]
+public sealed class ProxyTracingCollection;

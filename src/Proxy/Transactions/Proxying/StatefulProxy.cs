@@ -184,6 +184,8 @@ public sealed class StatefulProxy : IServerTransactionUser
             return RelayResult.Absorbed;
         }
 
+        server.AdoptTrace(Telemetry.ProxyTracing.AdoptCurrent());
+
         var writer = new ArrayBufferWriter<byte>(512);
         ResponseFactory.Write(writer, cancel, 200, "OK"u8);
         server.SendResponse(200, writer.WrittenSpan);
