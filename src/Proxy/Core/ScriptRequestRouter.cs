@@ -43,8 +43,9 @@ public sealed class ScriptRequestRouter : IRequestRouter
 
     public ValueTask RouteAsync(SipMessage request, SipReceiveContext context, CancellationToken cancellationToken)
     {
-        // The caller's ACK of a reply the script sent with sl is for this proxy alone; routed on, it would loop back here.
-        if (request.Method == SipMethod.Ack && ResponseFactory.AcknowledgesDerivedTag(request))
+        // The caller's ACK of a reply the script sent with sl is for this proxy alone; routed on, it
+        // would loop back here, or (inside a dialog) reach a phone that never saw the refused INVITE.
+        if (request.Method == SipMethod.Ack && (ResponseFactory.AcknowledgesDerivedTag(request) || _replier.Refusals.Acknowledges(request)))
         {
             return ValueTask.CompletedTask;
         }

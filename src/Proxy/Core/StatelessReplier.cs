@@ -16,10 +16,14 @@ public sealed class StatelessReplier
 {
     private readonly SipSender _sender;
 
-    public StatelessReplier(SipSender sender)
+    public StatelessReplier(SipSender sender, TimeProvider? time = null)
     {
         _sender = sender;
+        Refusals = new StatelessRefusals(time ?? TimeProvider.System);
     }
+
+    /// <summary>The in-dialog INVITEs refused here, whose ACKs end here too.</summary>
+    public StatelessRefusals Refusals { get; }
 
     public async ValueTask<SendOutcome> ReplyAsync(
         SipMessage request,
@@ -46,6 +50,7 @@ public sealed class StatelessReplier
             return new ValueTask<SendOutcome>(SendOutcome.Failed);
         }
 
+        Refusals.NoteAnswer(request, response.Span);
         return _sender.SendResponseAsync(response, origin, destination, cancellationToken);
     }
 

@@ -31,25 +31,25 @@ public sealed partial class NatMediaProcessTests : IClassFixture<NatLab>
     {
         using var directory = new TempDirectory("natedge-nat-media-");
         var relaySocket = Path.Combine(directory.Path, "relay.sock");
-        await using var relay = await StartRelayAsync(relaySocket, directory);
-        await using var proxy = await StartProxyAsync(relaySocket);
+        await using var relay = await LabRelay.StartAsync(_lab, relaySocket, PortRange, directory);
+        await using var proxy = await NatProxy.StartAsync(_lab, Script(relaySocket));
         using var callee = new LabPhone(_lab, home: 2, user: "2100");
         using var caller = new LabPhone(_lab, home: 1, user: "1100");
         using var callerMedia = new MediaEnd(_lab, home: 1);
         using var calleeMedia = new MediaEnd(_lab, home: 2);
 
         await callee.SendAsync(callee.Register());
-        (await callee.ReceiveSipAsync(Answer, IsFinal)).ShouldNotBeNull(proxy.Output).ShouldStartWith("SIP/2.0 200 ");
+        (await callee.ReceiveSipAsync(Answer, IsFinal)).ShouldNotBeNull(proxy.Process.Output).ShouldStartWith("SIP/2.0 200 ");
 
         await caller.SendAsync(caller.Invite("2100", callerMedia.Sdp("sendrecv")));
         var invite = await callee.ReceiveSipAsync(Answer, m => m.StartsWith("INVITE ", StringComparison.Ordinal));
-        invite.ShouldNotBeNull(proxy.Output + relay.Output);
+        invite.ShouldNotBeNull(proxy.Process.Output + relay.Output);
         var towardsCaller = MediaTarget(invite);
         towardsCaller.Address.ShouldBe(NatLab.RelayHost, "the callee is sent to the relay, not to the caller's private address");
 
         await callee.SendAsync(callee.Answer(invite, "200 OK", calleeMedia.Sdp("sendrecv")));
         var ok = await caller.ReceiveSipAsync(Answer, IsFinal);
-        ok.ShouldNotBeNull(proxy.Output).ShouldStartWith("SIP/2.0 200 OK\r\n");
+        ok.ShouldNotBeNull(proxy.Process.Output).ShouldStartWith("SIP/2.0 200 OK\r\n");
         var towardsCallee = MediaTarget(ok);
         towardsCallee.Address.ShouldBe(NatLab.RelayHost);
         await caller.SendAsync(caller.InDialog("ACK", ok, 1));
@@ -64,9 +64,9 @@ public sealed partial class NatMediaProcessTests : IClassFixture<NatLab>
 
         await caller.SendAsync(caller.InDialog("BYE", ok, 4));
         var bye = await callee.ReceiveSipAsync(Answer, m => m.StartsWith("BYE ", StringComparison.Ordinal));
-        bye.ShouldNotBeNull(proxy.Output);
+        bye.ShouldNotBeNull(proxy.Process.Output);
         await callee.SendAsync(callee.Answer(bye, "200 OK"));
-        (await caller.ReceiveSipAsync(Answer, IsFinal)).ShouldNotBeNull(proxy.Output).ShouldStartWith("SIP/2.0 200 OK\r\n");
+        (await caller.ReceiveSipAsync(Answer, IsFinal)).ShouldNotBeNull(proxy.Process.Output).ShouldStartWith("SIP/2.0 200 OK\r\n");
     }
 
     /// <summary>
@@ -115,43 +115,6 @@ public sealed partial class NatMediaProcessTests : IClassFixture<NatLab>
         address.Success.ShouldBeTrue(message);
         port.Success.ShouldBeTrue(message);
         return new IPEndPoint(IPAddress.Parse(address.Groups[1].Value), int.Parse(port.Groups[1].Value, CultureInfo.InvariantCulture));
-    }
-
-    private async Task<ChildProcess> StartRelayAsync(string socket, TempDirectory directory)
-    {
-        var process = ChildProcess.Start(
-            "ip",
-            ["netns", "exec", _lab.Relay, "dotnet", RelayProcess.DllPath, "run", "--control-socket", socket, "--port-range", PortRange,
-             "--relay-ip", NatLab.RelayHost.ToString(), "--port-quarantine", "0", "--accounting-log", Path.Combine(directory.Path, "accounting.log")],
-            directory.Path,
-            new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!File.Exists(socket))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                var output = process.Output;
-                await process.DisposeAsync();
-                throw new InvalidOperationException($"the relay did not open {socket}:\n{output}");
-            }
-
-            await Task.Delay(50);
-        }
-
-        return process;
-    }
-
-    private async Task<ChildProcess> StartProxyAsync(string relaySocket)
-    {
-        var directory = new TempDirectory("natedge-nat-media-proxy-");
-        var config = directory.File("proxy.cfg", Script(relaySocket));
-        var process = ChildProcess.Start(
-            "ip",
-            ["netns", "exec", _lab.Public, "dotnet", BuiltExecutables.ProxyDll, "run", "--config", config],
-            directory.Path,
-            new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
-        await process.WaitForOutputAsync(ProxyProcess.StartedLine, TimeSpan.FromSeconds(30));
-        return process;
     }
 
     /// <summary>The NAT stage's signalling (<see cref="NatProxy.Script"/>) with use_media_proxy() on every SDP offer and answer.</summary>

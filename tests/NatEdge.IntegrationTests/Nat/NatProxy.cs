@@ -86,10 +86,13 @@ internal sealed class NatProxy : IAsyncDisposable
         }
         """);
 
-    public static async Task<NatProxy> StartAsync(NatLab lab, int natpingInterval)
+    public static Task<NatProxy> StartAsync(NatLab lab, int natpingInterval) => StartAsync(lab, Script(natpingInterval));
+
+    /// <summary>The proxy in the lab's public namespace running <paramref name="script"/>.</summary>
+    public static async Task<NatProxy> StartAsync(NatLab lab, string script)
     {
         var directory = new TempDirectory("natedge-nat-");
-        var config = directory.File("proxy.cfg", Script(natpingInterval));
+        var config = directory.File("proxy.cfg", script);
         var process = ChildProcess.Start(
             "ip",
             ["netns", "exec", lab.Public, "dotnet", BuiltExecutables.ProxyDll, "run", "--config", config],

@@ -102,20 +102,7 @@ public static class ResponseFactory
     /// </summary>
     public static void ComputeToTag(SipMessage request, Span<byte> destination)
     {
-        const ulong offsetBasis = 14695981039346656037;
-        ulong hash = offsetBasis;
-        hash = Mix(hash, request[request.CallId]);
-        if (request.TryGetFrom(out SipNameAddr from))
-        {
-            hash = Mix(hash, request[from.Tag]);
-        }
-
-        if (request.TryGetTopVia(out SipVia via))
-        {
-            hash = Mix(hash, request[via.Branch]);
-        }
-
-        hash = Mix(hash, CSeqNumber(request[request.GetFirstValue(HeaderId.CSeq)]));
+        var hash = TransactionHash(request);
         for (int i = 0; i < ToTagLength; i++)
         {
             destination[i] = (byte)"0123456789abcdef"[(int)((hash >> (60 - (4 * i))) & 0xF)];
@@ -143,6 +130,30 @@ public static class ResponseFactory
         Span<byte> derived = stackalloc byte[ToTagLength];
         ComputeToTag(ack, derived);
         return tag.SequenceEqual(derived);
+    }
+
+    /// <summary>
+    /// 64-bit FNV-1a over Call-ID, From tag, top Via branch and CSeq number: the same for a request,
+    /// its retransmissions and the ACK of a non-2xx answer to it (RFC 3261 17.1.1.3), different for
+    /// any other request.
+    /// </summary>
+    public static ulong TransactionHash(SipMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        const ulong offsetBasis = 14695981039346656037;
+        ulong hash = offsetBasis;
+        hash = Mix(hash, request[request.CallId]);
+        if (request.TryGetFrom(out SipNameAddr from))
+        {
+            hash = Mix(hash, request[from.Tag]);
+        }
+
+        if (request.TryGetTopVia(out SipVia via))
+        {
+            hash = Mix(hash, request[via.Branch]);
+        }
+
+        return Mix(hash, CSeqNumber(request[request.GetFirstValue(HeaderId.CSeq)]));
     }
 
     private static ReadOnlySpan<byte> CSeqNumber(ReadOnlySpan<byte> cseq)
