@@ -19,6 +19,7 @@ public static class CtlCommand
         ctl.Subcommands.Add(AliasCommands.Create(options));
         ctl.Subcommands.Add(DomainCommands.Create(options));
         ctl.Subcommands.Add(UsrlocCommands.Create(options));
+        ctl.Subcommands.Add(CertCommands.Create());
         return ctl;
     }
 
