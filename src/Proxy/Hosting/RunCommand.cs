@@ -80,7 +80,7 @@ internal static class RunCommand
                 options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             }));
         using var shutdown = new ShutdownSignal();
-        var services = StartModules(script);
+        var services = StartModules(script, loggers);
         if (services is null)
         {
             return Program.ExitRuntimeFailure;
@@ -104,11 +104,16 @@ internal static class RunCommand
     }
 
     /// <summary>The location store, nonces and tables the script's modules need, from their modparams.</summary>
-    private static ModuleServices? StartModules(BoundScript script)
+    private static ModuleServices? StartModules(BoundScript script, ILoggerFactory loggers)
     {
         try
         {
-            return ModuleServices.StartAsync(script.Modules, TimeProvider.System).GetAwaiter().GetResult();
+            return ModuleServices.StartAsync(script.Modules, TimeProvider.System, loggers: loggers).GetAwaiter().GetResult();
+        }
+        catch (Modules.MediaProxy.Remote.RelayDispatcherException e)
+        {
+            Console.Error.WriteLine($"natedge-proxy run: {e.Message}");
+            return null;
         }
         catch (Exception e) when (e is StorageException or ArgumentException)
         {

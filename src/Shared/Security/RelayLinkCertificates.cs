@@ -26,7 +26,7 @@ public static class RelayLinkCertificates
         X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
 
     /// <summary>The operator's CA certificate (PEM); its key is not needed to verify.</summary>
-    public static X509Certificate2 LoadAuthority(string path) => X509Certificate2.CreateFromPemFile(path);
+    public static X509Certificate2 LoadAuthority(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(path));
 
     /// <summary>
     /// True when <paramref name="peer"/> chains to <paramref name="authority"/> alone, is valid now, and may

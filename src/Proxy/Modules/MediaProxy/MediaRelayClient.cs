@@ -41,10 +41,18 @@ public sealed class MediaRelayClient : IDisposable
     /// <summary>Connections waiting for the next request.</summary>
     public int IdleConnections => _idle.Count;
 
-    /// <summary>Encodes the request as the module writes it (spec §1.2) and sends it.</summary>
+    /// <summary>
+    /// Sends the request to the remote relay that holds its call or is to take it, when the dispatcher
+    /// routes it; otherwise encodes it as the module writes it (spec §1.2) and sends it on the socket.
+    /// </summary>
     public ValueTask<RelayCallResult> SendAsync(ControlRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (_options.Dispatcher is { } dispatcher && dispatcher.Routes(request))
+        {
+            return dispatcher.SendAsync(request, cancellationToken);
+        }
+
         var encoded = new ArrayBufferWriter<byte>(512);
         if (ControlRequestWriter.Write(request, encoded) != ControlProtocolError.None)
         {
