@@ -89,7 +89,7 @@ internal static class Program
             host = new RelayHost(options, TimeProvider.System);
             host.Start();
         }
-        catch (Exception e) when (e is ControlSocketException or SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ControlSocketException or SocketException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             RelayLog.Error(e.Message);
             return ExitRuntimeFailure;

@@ -56,7 +56,9 @@ internal sealed class ControlDispatcher
                     reply = _sessions.Update(request, out error);
                     break;
                 case ControlCommand.Remove:
-                    reply = _sessions.Remove(request, out error, out _);
+                    reply = _sessions.Remove(request, out error, out var statistics);
+                    // Over the relay protocol (numbered requests) the answer is the session's statistics (spec §3.2).
+                    if (request.Sequence is not null && statistics is not null) reply = ControlReply.FromJson(statistics);
                     break;
                 case ControlCommand.Summary:
                     return ControlReply.FromJson(_sessions.SummaryJson(_version), request.Sequence);

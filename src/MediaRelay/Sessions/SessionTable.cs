@@ -62,6 +62,12 @@ internal sealed class SessionTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// A session ended on its own (timeouts, spec §4.5), with its statistics (spec §4.6) for the dispatcher's
+    /// <c>expired</c> report. Raised under the table's lock: handlers only queue.
+    /// </summary>
+    public event Action<string>? SessionExpired;
+
     public int Count
     {
         get { lock (_gate) return _sessions.Count; }
@@ -309,8 +315,9 @@ internal sealed class SessionTable : IDisposable
     private void ExpireSession(MediaSession session)
     {
         session.End();
-        Account(session, timedOut: true);
+        var statistics = Account(session, timedOut: true);
         Forget(session);
+        SessionExpired?.Invoke(statistics);
         _sessionsExpired++;
         var now = _relay.Time.GetUtcNow();
         _expired[session.CallId] = now;

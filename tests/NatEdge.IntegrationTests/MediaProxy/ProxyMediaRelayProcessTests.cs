@@ -18,7 +18,7 @@ public sealed class ProxyMediaRelayProcessTests
     private const int CalleeMediaPort = 25480;
     private const int Packets = 50;
 
-    private const string Routes = """
+    internal const string Routes = """
         route {
             if (loose_route()) {
                 if (method == "BYE") {

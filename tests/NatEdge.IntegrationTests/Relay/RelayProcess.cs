@@ -74,6 +74,13 @@ internal sealed class RelayProcess : IAsyncDisposable
         return Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
     }
 
+    /// <summary>Ends the relay at once with SIGKILL, as a crash would: no session is ended, no socket closed cleanly.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     public Task<ControlClient> ConnectAsync() => ControlClient.ConnectAsync(SocketPath);
 
     public string[] AccountingLines()

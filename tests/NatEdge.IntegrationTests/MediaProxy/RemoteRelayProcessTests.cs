@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using NatEdge.IntegrationTests.Infrastructure;
+using NatEdge.IntegrationTests.Relay;
+
+namespace NatEdge.IntegrationTests.MediaProxy;
+
+/// <summary>
+/// Relays on their own hosts (issue 8), on loopback: natedge-relay processes dial the proxy's dispatcher
+/// over mutual TLS with certificates from <c>ctl cert</c>; calls through the proxy get their SDP rewritten
+/// to the remote relay and their RTP relayed by it. The proxy's <c>mediaproxy_socket</c> names no socket,
+/// so media can only come from a remote relay.
+/// </summary>
+public sealed class RemoteRelayProcessTests
+{
+    private const int RelayALow = 26100;
+    private const int RelayAHigh = 26131;
+    private const int RelayBLow = 26140;
+    private const int RelayBHigh = 26171;
+    private const int CalleeMediaPort = 26190;
+    private const int Packets = 30;
+    private static readonly TimeSpan LinkWait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task A_call_gets_its_media_through_a_relay_that_dialled_the_proxy_over_mutual_TLS()
+    {
+        using var pki = await RelayLinkPki.CreateAsync("relay-a");
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort);
+        await using var relay = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
+        using var sippDirectory = new TempDirectory("natedge-sipp-");
+        var calleePort = FreePorts.UdpAndTcp();
+        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 1);
+
+        var relayed = await CallAndExchangeMediaAsync(proxy, calleePort, relay.Stderr);
+
+        relayed.Port.ShouldBeInRange(RelayALow, RelayAHigh, "the answer's SDP points at the remote relay");
+        (await SessionsAsync(relay)).GetArrayLength().ShouldBe(0, "end_media_session() on the BYE removed the session through the dispatcher");
+        using var accounting = JsonDocument.Parse(relay.AccountingLines().ShouldHaveSingleItem());
+        accounting.RootElement.GetProperty("timed_out").GetBoolean().ShouldBeFalse();
+        var stream = accounting.RootElement.GetProperty("streams").EnumerateArray().ShouldHaveSingleItem();
+        stream.GetProperty("caller_packets").GetInt64().ShouldBe(Packets);
+        stream.GetProperty("callee_packets").GetInt64().ShouldBe(Packets);
+        (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
+    }
+
+    [Fact]
+    public async Task A_relay_with_a_certificate_from_another_CA_is_refused_and_logged()
+    {
+        using var pki = await RelayLinkPki.CreateAsync();
+        using var otherPki = await RelayLinkPki.CreateAsync("relay-x");
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort);
+
+        await using var relay = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", otherPki.RelayArguments("relay-x", dispatcherPort));
+
+        var refusal = await proxy.Process.WaitForOutputAsync("refused", LinkWait);
+        refusal.ShouldContain("CN=relay-x");
+        await Task.Delay(1500);   // the relay dials again after 0.2 s and 0.5 s: every attempt is refused
+        proxy.Process.Output.ShouldNotContain("connected from");
+        relay.Stderr.ShouldContain($"dispatcher 127.0.0.1:{dispatcherPort}");
+    }
+
+    [Fact]
+    public async Task A_plain_TCP_client_sending_update_to_the_dispatcher_port_gets_nothing()
+    {
+        using var pki = await RelayLinkPki.CreateAsync();
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, dispatcherPort);
+        var stream = tcp.GetStream();
+
+        await stream.WriteAsync("update 0\r\ntype: request\r\ncall_id: plain\r\ncseq: 1\r\nfrom_uri: a@x\r\nto_uri: b@x\r\nfrom_tag: t\r\nuser_agent: u\r\nmedia: audio:127.0.0.1:4000:sendrecv\r\n\r\n"u8.ToArray());
+
+        var buffer = new byte[4096];
+        var total = 0;
+        for (var reads = 0; reads < 100; reads++)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(total)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            if (read == 0) break;
+            total += read;
+        }
+
+        total.ShouldBe(0, "the dispatcher closes the connection without answering");
+        (await proxy.Process.WaitForOutputAsync("refused", LinkWait)).ShouldContain("no TLS handshake");
+    }
+
+    [Fact]
+    public async Task When_a_relay_is_killed_new_calls_go_to_the_other_one()
+    {
+        using var pki = await RelayLinkPki.CreateAsync("relay-a", "relay-b");
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort);
+        await using var relayA = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
+        await using var relayB = await RelayProcess.StartAsync($"{RelayBLow}-{RelayBHigh}", pki.RelayArguments("relay-b", dispatcherPort));
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-b connected", LinkWait);
+        using var sippDirectory = new TempDirectory("natedge-sipp-");
+        var calleePort = FreePorts.UdpAndTcp();
+        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 3);
+
+        var first = await CallAndExchangeMediaAsync(proxy, calleePort, relayA.Stderr + relayB.Stderr);
+        var firstOnA = first.Port is >= RelayALow and <= RelayAHigh;
+        var (killed, survivor) = firstOnA ? (relayA, relayB) : (relayB, relayA);
+        var (survivorLow, survivorHigh) = firstOnA ? (RelayBLow, RelayBHigh) : (RelayALow, RelayAHigh);
+        await killed.KillAsync();
+        await proxy.Process.WaitForOutputAsync($"Relay CN={(firstOnA ? "relay-a" : "relay-b")} at", LinkWait);
+
+        for (var call = 0; call < 2; call++)
+        {
+            var next = await CallAndExchangeMediaAsync(proxy, calleePort, survivor.Stderr);
+            next.Port.ShouldBeInRange(survivorLow, survivorHigh, "after the kill every new call goes to the surviving relay");
+        }
+
+        (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
+    }
+
+    private static async Task<ProxyProcess> StartProxyAsync(RelayLinkPki pki, int dispatcherPort)
+    {
+        var port = FreePorts.UdpAndTcp();
+        var script = $$"""
+            fork=no
+            loadmodule "sl.so"
+            loadmodule "tm.so"
+            loadmodule "rr.so"
+            loadmodule "usrloc.so"
+            loadmodule "domain.so"
+            loadmodule "mediaproxy.so"
+            modparam("mediaproxy", "mediaproxy_socket", "{{Path.Combine(pki.Directory, "no-local-relay.sock")}}")
+            modparam("mediaproxy", "mediaproxy_timeout", 5000)
+
+            """ + pki.DispatcherModparams(dispatcherPort) + ProxyMediaRelayProcessTests.Routes;
+        var proxy = await ProxyProcess.StartWithArgumentsAsync(
+            ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
+            port,
+            directory => directory.File("media.cfg", script));
+        await proxy.Process.WaitForOutputAsync("Relay dispatcher listening", LinkWait);
+        return proxy;
+    }
+
+    private static ChildProcess StartEchoingCallee(TempDirectory directory, int port, int calls) => ChildProcess.Start(
+        Sipp.Executable,
+        ["-sn", "uas", "-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-mp", CalleeMediaPort.ToString(CultureInfo.InvariantCulture),
+         "-rtp_echo", "-m", calls.ToString(CultureInfo.InvariantCulture), "-nostdin", "-timeout", "60s", "-timeout_error"],
+        directory.Path);
+
+    /// <summary>One whole call: INVITE, media both ways through the relay in the answer, BYE. Returns the relay's caller-facing address.</summary>
+    private static async Task<IPEndPoint> CallAndExchangeMediaAsync(ProxyProcess proxy, int calleePort, string relayLog)
+    {
+        using var caller = new MediaCallParty(proxy.EndPoint);
+        var ok = await caller.InviteAsync($"sip:callee@127.0.0.1:{calleePort}");
+        ok.ShouldStartWith("SIP/2.0 200", customMessage: proxy.Process.Output + relayLog);
+        var relayed = MediaCallParty.AudioEndPoint(ok);
+        relayed.Address.ShouldBe(IPAddress.Loopback);
+        await caller.AckAsync();
+
+        var echoes = await caller.SendRtpAndCollectEchoesAsync(relayed, Packets);
+
+        echoes.Select(e => (int)e.Sequence).ShouldBe(Enumerable.Range(0, Packets), "every packet went to the callee and came back through the relay");
+        echoes.ShouldAllBe(e => e.From.Equals(relayed), "the echoes come back from the relay, not from the callee");
+        (await caller.ByeAsync()).ShouldBe(200);
+        return relayed;
+    }
+
+    private static async Task<JsonElement> SessionsAsync(RelayProcess relay)
+    {
+        using var control = await relay.ConnectAsync();
+        return JsonDocument.Parse(await control.SendRawAsync("sessions\r\n\r\n")).RootElement.Clone();
+    }
+}
