@@ -54,6 +54,8 @@ internal sealed class ControlDispatcher
             {
                 case ControlCommand.Update:
                     reply = _sessions.Update(request, out error);
+                    // A dispatcher takes halting as "ask another relay" (spec §3.2); the module protocol only knows error.
+                    if (error == ControlProtocolError.ShuttingDown && request.Sequence is not null) reply = ControlReply.Halting();
                     break;
                 case ControlCommand.Remove:
                     reply = _sessions.Remove(request, out error, out var statistics);

@@ -47,24 +47,27 @@ public sealed class ProxyMediaRelayProcessTests
         }
         """;
 
+    /// <summary>The modules of a mediaproxy call and <see cref="Routes"/>, the relay on <paramref name="socketPath"/>, plus <paramref name="modparams"/>.</summary>
+    internal static string MediaScript(string socketPath, string modparams = "") => $$"""
+        fork=no
+        loadmodule "sl.so"
+        loadmodule "tm.so"
+        loadmodule "rr.so"
+        loadmodule "usrloc.so"
+        loadmodule "domain.so"
+        loadmodule "mediaproxy.so"
+        modparam("mediaproxy", "mediaproxy_socket", "{{socketPath}}")
+        modparam("mediaproxy", "mediaproxy_timeout", 5000)
+
+        """ + modparams + Routes;
+
     [Fact]
     public async Task Call_through_the_proxy_has_its_sdp_rewritten_to_the_relay_and_media_flows_both_ways()
     {
         await using var relay = await RelayProcess.StartAsync($"{RelayLow}-{RelayHigh}");
         var port = FreePorts.UdpAndTcp();
         var p = port.ToString(CultureInfo.InvariantCulture);
-        var script = $$"""
-            fork=no
-            loadmodule "sl.so"
-            loadmodule "tm.so"
-            loadmodule "rr.so"
-            loadmodule "usrloc.so"
-            loadmodule "domain.so"
-            loadmodule "mediaproxy.so"
-            modparam("mediaproxy", "mediaproxy_socket", "{{relay.SocketPath}}")
-            modparam("mediaproxy", "mediaproxy_timeout", 5000)
-
-            """ + Routes;
+        var script = MediaScript(relay.SocketPath);
         await using var proxy = await ProxyProcess.StartWithArgumentsAsync(
             ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{p}"],
             port,
@@ -91,25 +94,19 @@ public sealed class ProxyMediaRelayProcessTests
 
         echoes.Select(e => (int)e.Sequence).ShouldBe(Enumerable.Range(0, Packets), "every packet went to the callee and came back, in order");
         echoes.ShouldAllBe(e => e.From.Equals(relayed), "the echoes come back from the relay, not from the callee");
-        var stream = (await SessionsAsync(relay)).EnumerateArray().ShouldHaveSingleItem().GetProperty("streams").EnumerateArray().ShouldHaveSingleItem();
+        var stream = (await relay.SessionsAsync()).EnumerateArray().ShouldHaveSingleItem().GetProperty("streams").EnumerateArray().ShouldHaveSingleItem();
         stream.GetProperty("caller_packets").GetInt64().ShouldBe(Packets);
         stream.GetProperty("callee_packets").GetInt64().ShouldBe(Packets);
         stream.GetProperty("callee_remote").GetString().ShouldBe($"127.0.0.1:{CalleeMediaPort}");
 
         (await caller.ByeAsync()).ShouldBe(200);
 
-        (await SessionsAsync(relay)).GetArrayLength().ShouldBe(0, "end_media_session() on the BYE removed the session");
+        (await relay.SessionsAsync()).GetArrayLength().ShouldBe(0, "end_media_session() on the BYE removed the session");
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
         var calleeSaw = await File.ReadAllTextAsync(Directory.GetFiles(sippDirectory.Path, "*_messages.log").ShouldHaveSingleItem());
         var invite = calleeSaw[calleeSaw.IndexOf("INVITE sip:", StringComparison.Ordinal)..];
         var offered = MediaCallParty.AudioEndPoint(invite[..invite.IndexOf("----", StringComparison.Ordinal)]);
         offered.Port.ShouldBeInRange(RelayLow, RelayHigh, "the INVITE reached the callee with the relay's callee-facing port");
         offered.Port.ShouldNotBe(relayed.Port);
-    }
-
-    private static async Task<JsonElement> SessionsAsync(RelayProcess relay)
-    {
-        using var control = await relay.ConnectAsync();
-        return JsonDocument.Parse(await control.SendRawAsync("sessions\r\n\r\n")).RootElement.Clone();
     }
 }

@@ -38,7 +38,7 @@ public sealed class RemoteRelayProcessTests
         var relayed = await CallAndExchangeMediaAsync(proxy, calleePort, relay.Stderr);
 
         relayed.Port.ShouldBeInRange(RelayALow, RelayAHigh, "the answer's SDP points at the remote relay");
-        (await SessionsAsync(relay)).GetArrayLength().ShouldBe(0, "end_media_session() on the BYE removed the session through the dispatcher");
+        (await relay.SessionsAsync()).GetArrayLength().ShouldBe(0, "end_media_session() on the BYE removed the session through the dispatcher");
         using var accounting = JsonDocument.Parse(relay.AccountingLines().ShouldHaveSingleItem());
         accounting.RootElement.GetProperty("timed_out").GetBoolean().ShouldBeFalse();
         var stream = accounting.RootElement.GetProperty("streams").EnumerateArray().ShouldHaveSingleItem();
@@ -101,7 +101,7 @@ public sealed class RemoteRelayProcessTests
         await proxy.Process.WaitForOutputAsync("Relay CN=relay-b connected", LinkWait);
         using var sippDirectory = new TempDirectory("natedge-sipp-");
         var calleePort = FreePorts.UdpAndTcp();
-        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 3);
+        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 4);
 
         var first = await CallAndExchangeMediaAsync(proxy, calleePort, relayA.Stderr + relayB.Stderr);
         var firstOnA = first.Port is >= RelayALow and <= RelayAHigh;
@@ -116,24 +116,55 @@ public sealed class RemoteRelayProcessTests
             next.Port.ShouldBeInRange(survivorLow, survivorHigh, "after the kill every new call goes to the surviving relay");
         }
 
+        // The killed relay comes back with the same certificate: once the survivor goes, calls go to it.
+        var killedName = firstOnA ? "relay-a" : "relay-b";
+        var (killedLow, killedHigh) = firstOnA ? (RelayALow, RelayAHigh) : (RelayBLow, RelayBHigh);
+        await using var restarted = await RelayProcess.StartAsync($"{killedLow}-{killedHigh}", pki.RelayArguments(killedName, dispatcherPort));
+        await WaitForOccurrencesAsync(proxy.Process, $"Relay CN={killedName} connected", 2);
+        await survivor.KillAsync();
+        await WaitForOccurrencesAsync(proxy.Process, "disconnected", 2);
+
+        var afterRestart = await CallAndExchangeMediaAsync(proxy, calleePort, restarted.Stderr);
+        afterRestart.Port.ShouldBeInRange(killedLow, killedHigh, "the restarted relay takes calls again");
+        (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
+    }
+
+    [Fact]
+    public async Task A_relay_sent_SIGHUP_keeps_its_call_flowing_takes_no_new_one_and_exits_when_it_ends()
+    {
+        using var pki = await RelayLinkPki.CreateAsync("relay-a", "relay-b");
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort);
+        await using var draining = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
+        using var sippDirectory = new TempDirectory("natedge-sipp-");
+        var calleePort = FreePorts.UdpAndTcp();
+        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 2);
+        var (running, runningRelayed) = await AnsweredCallAsync(proxy, calleePort, draining.Stderr);
+        using (running)
+        {
+            runningRelayed.Port.ShouldBeInRange(RelayALow, RelayAHigh);
+            await using var other = await RelayProcess.StartAsync($"{RelayBLow}-{RelayBHigh}", pki.RelayArguments("relay-b", dispatcherPort));
+            await proxy.Process.WaitForOutputAsync("Relay CN=relay-b connected", LinkWait);
+
+            await draining.SignalAsync("HUP");
+            await Task.Delay(500);
+
+            var next = await CallAndExchangeMediaAsync(proxy, calleePort, other.Stderr);
+            next.Port.ShouldBeInRange(RelayBLow, RelayBHigh, "a halting relay takes no new session");
+            await ExchangeMediaAsync(running, runningRelayed);
+            (await running.ByeAsync()).ShouldBe(200);
+        }
+
+        (await draining.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, draining.Stderr);
+        draining.Stderr.ShouldContain("drained");
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
     }
 
     private static async Task<ProxyProcess> StartProxyAsync(RelayLinkPki pki, int dispatcherPort)
     {
         var port = FreePorts.UdpAndTcp();
-        var script = $$"""
-            fork=no
-            loadmodule "sl.so"
-            loadmodule "tm.so"
-            loadmodule "rr.so"
-            loadmodule "usrloc.so"
-            loadmodule "domain.so"
-            loadmodule "mediaproxy.so"
-            modparam("mediaproxy", "mediaproxy_socket", "{{Path.Combine(pki.Directory, "no-local-relay.sock")}}")
-            modparam("mediaproxy", "mediaproxy_timeout", 5000)
-
-            """ + pki.DispatcherModparams(dispatcherPort) + ProxyMediaRelayProcessTests.Routes;
+        var script = ProxyMediaRelayProcessTests.MediaScript(Path.Combine(pki.Directory, "no-local-relay.sock"), pki.DispatcherModparams(dispatcherPort));
         var proxy = await ProxyProcess.StartWithArgumentsAsync(
             ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
             port,
@@ -151,24 +182,54 @@ public sealed class RemoteRelayProcessTests
     /// <summary>One whole call: INVITE, media both ways through the relay in the answer, BYE. Returns the relay's caller-facing address.</summary>
     private static async Task<IPEndPoint> CallAndExchangeMediaAsync(ProxyProcess proxy, int calleePort, string relayLog)
     {
-        using var caller = new MediaCallParty(proxy.EndPoint);
-        var ok = await caller.InviteAsync($"sip:callee@127.0.0.1:{calleePort}");
-        ok.ShouldStartWith("SIP/2.0 200", customMessage: proxy.Process.Output + relayLog);
-        var relayed = MediaCallParty.AudioEndPoint(ok);
-        relayed.Address.ShouldBe(IPAddress.Loopback);
-        await caller.AckAsync();
+        var (caller, relayed) = await AnsweredCallAsync(proxy, calleePort, relayLog);
+        using (caller)
+        {
+            await ExchangeMediaAsync(caller, relayed);
+            (await caller.ByeAsync()).ShouldBe(200);
+        }
 
+        return relayed;
+    }
+
+    /// <summary>INVITE answered 200 with the relay's address in the SDP, and ACK.</summary>
+    private static async Task<(MediaCallParty Caller, IPEndPoint Relayed)> AnsweredCallAsync(ProxyProcess proxy, int calleePort, string relayLog)
+    {
+        var caller = new MediaCallParty(proxy.EndPoint);
+        try
+        {
+            var ok = await caller.InviteAsync($"sip:callee@127.0.0.1:{calleePort}");
+            ok.ShouldStartWith("SIP/2.0 200", customMessage: proxy.Process.Output + relayLog);
+            var relayed = MediaCallParty.AudioEndPoint(ok);
+            relayed.Address.ShouldBe(IPAddress.Loopback);
+            await caller.AckAsync();
+            return (caller, relayed);
+        }
+        catch
+        {
+            caller.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task ExchangeMediaAsync(MediaCallParty caller, IPEndPoint relayed)
+    {
         var echoes = await caller.SendRtpAndCollectEchoesAsync(relayed, Packets);
 
         echoes.Select(e => (int)e.Sequence).ShouldBe(Enumerable.Range(0, Packets), "every packet went to the callee and came back through the relay");
         echoes.ShouldAllBe(e => e.From.Equals(relayed), "the echoes come back from the relay, not from the callee");
-        (await caller.ByeAsync()).ShouldBe(200);
-        return relayed;
     }
 
-    private static async Task<JsonElement> SessionsAsync(RelayProcess relay)
+    /// <summary>Waits until <paramref name="text"/> has been printed <paramref name="count"/> times (a relay connecting again logs the same line).</summary>
+    private static async Task WaitForOccurrencesAsync(ChildProcess process, string text, int count)
     {
-        using var control = await relay.ConnectAsync();
-        return JsonDocument.Parse(await control.SendRawAsync("sessions\r\n\r\n")).RootElement.Clone();
+        for (var attempt = 0; attempt < 200 && Occurrences(process.Output, text) < count; attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        Occurrences(process.Output, text).ShouldBeGreaterThanOrEqualTo(count, process.Output);
     }
+
+    private static int Occurrences(string output, string text) => output.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
 }

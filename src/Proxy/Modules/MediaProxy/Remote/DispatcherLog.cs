@@ -26,6 +26,9 @@ internal static partial class DispatcherLog
     [LoggerMessage(1406, LogLevel.Information, "Relay {Relay} is halting; no new sessions go to it")]
     public static partial void Halting(ILogger logger, string relay);
 
+    [LoggerMessage(1408, LogLevel.Warning, "Relay {Relay} reconnected without session {CallId}; the call is forgotten")]
+    public static partial void Lost(ILogger logger, string relay, string callId);
+
     [LoggerMessage(1407, LogLevel.Information, "Relay {Relay} reports session {CallId} expired")]
     public static partial void Expired(ILogger logger, string relay, string callId);
 }

@@ -225,7 +225,9 @@ public sealed class RelayDispatcher : IAsyncDisposable
         _relays[name] = link;
         older?.Close();
         DispatcherLog.Connected(_logger, name, remote.ToString());
-        var reason = await link.RunAsync().ConfigureAwait(false);
+        var running = link.RunAsync();
+        await ForgetSessionsTheRelayLostAsync(link).ConfigureAwait(false);
+        var reason = await running.ConfigureAwait(false);
         _relays.TryRemove(new KeyValuePair<string, RemoteRelayLink>(name, link));
         link.Dispose();
         if (!_stopping.IsCancellationRequested)
@@ -234,13 +236,66 @@ public sealed class RelayDispatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A relay that (re)connects is asked for its <c>sessions</c>; calls the dispatcher had on it that it no
+    /// longer lists are forgotten (spec §2: "statistics are probably lost"). Only calls known before the
+    /// question are judged, so a call the relay takes meanwhile is never dropped.
+    /// </summary>
+    private async Task ForgetSessionsTheRelayLostAsync(RemoteRelayLink relay)
+    {
+        var known = _sessions.Where(entry => entry.Value.Relay == relay.Name && !entry.Value.Expired).Select(entry => entry.Key).ToList();
+        if (known.Count == 0)
+        {
+            return;
+        }
+
+        var answer = await relay.SendAsync(new ControlRequest { Command = ControlCommand.Sessions }, _stopping.Token).ConfigureAwait(false);
+        if (answer.Reply is not { Kind: ControlReplyKind.Json, Json: { } json })
+        {
+            return;
+        }
+
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            foreach (var session in document.RootElement.EnumerateArray())
+            {
+                if (CallIdOf(session) is { } callId)
+                {
+                    listed.Add(callId);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        foreach (var callId in known)
+        {
+            if (!listed.Contains(callId) && _sessions.TryRemove(callId, out _))
+            {
+                DispatcherLog.Lost(_logger, relay.Name, callId);
+            }
+        }
+    }
+
+    private static string? CallIdOf(JsonElement session) =>
+        session.ValueKind == JsonValueKind.Object && session.TryGetProperty("call_id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
     private void OnExpired(RemoteRelayLink relay, string json)
     {
         string? callId;
         try
         {
             using var document = JsonDocument.Parse(json);
-            callId = document.RootElement.TryGetProperty("call_id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            callId = CallIdOf(document.RootElement);
         }
         catch (JsonException)
         {

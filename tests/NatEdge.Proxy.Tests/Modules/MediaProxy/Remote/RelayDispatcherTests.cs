@@ -194,6 +194,28 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_relay_that_reconnects_is_asked_for_its_sessions_and_the_calls_it_lost_are_forgotten()
+    {
+        var relay = await ConnectRelayAsync("relay-a");
+        await EstablishAsync(relay, "kept", 0);
+        await EstablishAsync(relay, "lost", 1);
+        _relays.Remove(relay);
+        await relay.DisposeAsync();
+        await WaitUntilAsync(() => _dispatcher.ConnectedRelays.Count == 0);
+
+        var again = await ConnectRelayAsync("relay-a");
+
+        // Spec §2: on (re)connection the dispatcher sends sessions and drops what the relay does not list.
+        (await again.ReadRequestAsync()).ShouldBe(["sessions 0"]);
+        await again.WriteLineAsync("0 [{\"call_id\":\"kept\",\"streams\":[]}]");
+        await WaitUntilAsync(() => _dispatcher.SessionCount == 1);
+        var reinvite = _dispatcher.SendAsync(Update("kept")).AsTask();
+        (await again.ReadRequestAsync())[0].ShouldBe("update 1");
+        await again.WriteLineAsync("1 127.0.0.1 30000");
+        (await reinvite.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_session_the_relay_reports_expired_is_removed_without_asking_it()
     {
         var relay = await ConnectRelayAsync("relay1");
