@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using NatEdge.Proxy.Ctl;
 using NatEdge.Shared.Security;
 
 namespace NatEdge.Proxy.Tests.Modules.MediaProxy.Remote;

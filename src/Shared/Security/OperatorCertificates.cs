@@ -1,9 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using NatEdge.Shared.Security;
 
-namespace NatEdge.Proxy.Ctl;
+namespace NatEdge.Shared.Security;
 
 /// <summary>
 /// A small operator CA for the relay link (issue 8, mediaproxy-protocol.md section 3.1): a self-signed

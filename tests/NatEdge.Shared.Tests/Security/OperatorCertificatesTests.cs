@@ -1,8 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using NatEdge.Proxy.Ctl;
 using NatEdge.Shared.Security;
 
-namespace NatEdge.Proxy.Tests.Ctl;
+namespace NatEdge.Shared.Tests.Security;
 
 public sealed class OperatorCertificatesTests : IDisposable
 {
