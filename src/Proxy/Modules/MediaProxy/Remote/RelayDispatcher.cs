@@ -27,6 +27,8 @@ public sealed class RelayDispatcher : IAsyncDisposable
     private readonly ConcurrentDictionary<string, RelaySessionEntry> _sessions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly ConcurrentDictionary<string, long> _absentSince = new(StringComparer.Ordinal);
+    private ITimer? _sweep;
     private X509Certificate2? _certificate;
     private X509Certificate2? _authority;
     private Socket? _listener;
@@ -83,6 +85,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
         }
 
         _listener = listener;
+        _sweep = _options.Time.CreateTimer(static state => ((RelayDispatcher)state!).Sweep(), this, _options.SweepInterval, _options.SweepInterval);
         DispatcherLog.Listening(_logger, listener.LocalEndPoint!.ToString()!, _authority.Subject);
         _acceptLoop = AcceptLoopAsync(listener);
     }
@@ -119,7 +122,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
             var result = await relay.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (result.IsMedia)
             {
-                _sessions[callId] = new RelaySessionEntry(relay.Name);
+                _sessions[callId] = new RelaySessionEntry(relay.Name, _options.Time.GetTimestamp());
                 return result;
             }
 
@@ -223,12 +226,17 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         // A newer connection of the same relay replaces the old one (spec §2); its calls follow the name.
         _relays[name] = link;
+        _absentSince.TryRemove(name, out _);
         older?.Close();
         DispatcherLog.Connected(_logger, name, remote.ToString());
         var running = link.RunAsync();
         await ForgetSessionsTheRelayLostAsync(link).ConfigureAwait(false);
         var reason = await running.ConfigureAwait(false);
-        _relays.TryRemove(new KeyValuePair<string, RemoteRelayLink>(name, link));
+        if (_relays.TryRemove(new KeyValuePair<string, RemoteRelayLink>(name, link)))
+        {
+            _absentSince[name] = _options.Time.GetTimestamp();
+        }
+
         link.Dispose();
         if (!_stopping.IsCancellationRequested)
         {
@@ -289,6 +297,21 @@ public sealed class RelayDispatcher : IAsyncDisposable
     private static string? CallIdOf(JsonElement session) =>
         session.ValueKind == JsonValueKind.Object && session.TryGetProperty("call_id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>Forgets calls whose relay has stayed away too long, and expired calls no <c>remove</c> came for (spec §2).</summary>
+    private void Sweep()
+    {
+        foreach (var (callId, entry) in _sessions)
+        {
+            var forget = entry.Expired
+                ? _options.Time.GetElapsedTime(entry.Since) > _options.ForgetExpiredAfter
+                : _absentSince.TryGetValue(entry.Relay, out var absent) && _options.Time.GetElapsedTime(absent) > _options.ForgetAbsentRelayAfter;
+            if (forget)
+            {
+                _sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry));
+            }
+        }
+    }
+
     private void OnExpired(RemoteRelayLink relay, string json)
     {
         string? callId;
@@ -304,13 +327,18 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         if (callId is not null && _sessions.TryGetValue(callId, out var entry) && entry.Relay == relay.Name)
         {
-            _sessions[callId] = entry with { Expired = true };
+            _sessions[callId] = entry with { Expired = true, Since = _options.Time.GetTimestamp() };
             DispatcherLog.Expired(_logger, relay.Name, callId);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_sweep is not null)
+        {
+            await _sweep.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
         if (_acceptLoop is not null)
@@ -330,7 +358,11 @@ public sealed class RelayDispatcher : IAsyncDisposable
     }
 
     /// <summary>The relay a call is on, by certificate subject, and whether the relay reported it expired.</summary>
-    private sealed record RelaySessionEntry(string Relay, bool Expired = false);
+    /// <summary>
+    /// The relay a call is on, by certificate subject; whether the relay reported it expired, and since when
+    /// (creation, or expiry once expired).
+    /// </summary>
+    private sealed record RelaySessionEntry(string Relay, long Since, bool Expired = false);
 }
 
 /// <summary>The dispatcher cannot start: a certificate or key does not load, or the address is taken.</summary>

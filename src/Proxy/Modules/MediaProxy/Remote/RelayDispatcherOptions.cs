@@ -35,5 +35,14 @@ public sealed record RelayDispatcherOptions
     /// <summary>A connection that has not finished its TLS handshake this long after it was accepted is closed (NatEdge).</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Calls of a relay that stays away this long are forgotten (spec §2 <c>cleanup_dead_relays_after</c>, 12 h).</summary>
+    public TimeSpan ForgetAbsentRelayAfter { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>A call its relay reported expired is forgotten this long after, if no <c>remove</c> came (spec §2 <c>cleanup_expired_sessions_after</c>, 86400 s).</summary>
+    public TimeSpan ForgetExpiredAfter { get; init; } = TimeSpan.FromSeconds(86400);
+
+    /// <summary>How often forgotten calls are swept (spec §2: every 600 s).</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(600);
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

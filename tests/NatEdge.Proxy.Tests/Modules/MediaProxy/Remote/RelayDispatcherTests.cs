@@ -6,55 +6,31 @@ using NatEdge.Proxy.Modules.MediaProxy.Remote;
 using NatEdge.Shared.Control;
 using NatEdge.Shared.Security;
 
+using static NatEdge.Proxy.Tests.Modules.MediaProxy.Remote.DispatcherHarness;
+
 namespace NatEdge.Proxy.Tests.Modules.MediaProxy.Remote;
 
 /// <summary>The dispatcher role over loopback TLS (mediaproxy-protocol.md sections 2 and 3), with relays played by the test.</summary>
 public sealed class RelayDispatcherTests : IAsyncDisposable
 {
-    private static readonly TimeSpan RelayTimeout = TimeSpan.FromMilliseconds(700);
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
-    private readonly RelayLinkPki _pki = new();
-    private readonly List<FakeRemoteRelay> _relays = [];
-    private readonly RelayDispatcher _dispatcher;
+    private readonly DispatcherHarness _harness = new();
 
-    public RelayDispatcherTests()
-    {
-        _dispatcher = new RelayDispatcher(new RelayDispatcherOptions
-        {
-            Listen = new IPEndPoint(IPAddress.Loopback, 0),
-            CertificatePath = _pki.DispatcherCertificatePath,
-            PrivateKeyPath = _pki.DispatcherKeyPath,
-            AuthorityPath = _pki.AuthorityPath,
-            RelayTimeout = RelayTimeout,
-        });
-        _dispatcher.Start();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var relay in _relays)
-        {
-            await relay.DisposeAsync();
-        }
-
-        await _dispatcher.DisposeAsync();
-        _pki.Dispose();
-    }
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
     [Fact]
     public async Task A_relay_with_a_certificate_from_the_operator_CA_is_taken_into_the_relay_set()
     {
-        await ConnectRelayAsync("relay1");
+        await _harness.ConnectRelayAsync("relay1");
 
-        _dispatcher.ConnectedRelays.ShouldBe(["CN=relay1"]);
+        _harness.Dispatcher.ConnectedRelays.ShouldBe(["CN=relay1"]);
     }
 
     [Fact]
     public async Task An_update_goes_to_the_relay_numbered_from_zero_and_its_reply_comes_back()
     {
-        var relay = await ConnectRelayAsync("relay1");
+        var relay = await _harness.ConnectRelayAsync("relay1");
 
-        var sending = _dispatcher.SendAsync(Update("call-1")).AsTask();
+        var sending = _harness.Dispatcher.SendAsync(Update("call-1")).AsTask();
         var request = await relay.ReadRequestAsync();
         // Spec §3.2: "<command> <seq>", the module's headers, an empty line; seq counts from 0 per connection.
         request[0].ShouldBe("update 0");
@@ -66,17 +42,17 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
         result.IsMedia.ShouldBeTrue(result.Detail);
         result.Reply!.RelayIp.ShouldBe("127.0.0.1");
         result.Reply.Ports.ShouldBe([30000, 30002]);
-        _dispatcher.SessionCount.ShouldBe(1);
+        _harness.Dispatcher.SessionCount.ShouldBe(1);
     }
 
     [Fact]
     public async Task Replies_find_their_requests_by_sequence_number_whatever_their_order()
     {
-        var relay = await ConnectRelayAsync("relay1");
+        var relay = await _harness.ConnectRelayAsync("relay1");
 
-        var first = _dispatcher.SendAsync(Update("call-a")).AsTask();
+        var first = _harness.Dispatcher.SendAsync(Update("call-a")).AsTask();
         var firstRequest = await relay.ReadRequestAsync();
-        var second = _dispatcher.SendAsync(Update("call-b")).AsTask();
+        var second = _harness.Dispatcher.SendAsync(Update("call-b")).AsTask();
         var secondRequest = await relay.ReadRequestAsync();
         firstRequest[0].ShouldBe("update 0");
         secondRequest[0].ShouldBe("update 1");
@@ -90,21 +66,21 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task A_call_stays_on_its_relay_and_its_remove_answers_removed()
     {
-        var first = await ConnectRelayAsync("relay-a");
-        await EstablishAsync(first, "call-1", 0);
-        var second = await ConnectRelayAsync("relay-b");
+        var first = await _harness.ConnectRelayAsync("relay-a");
+        await _harness.EstablishAsync(first, "call-1", 0);
+        var second = await _harness.ConnectRelayAsync("relay-b");
 
-        var reinvite = _dispatcher.SendAsync(Update("call-1")).AsTask();
+        var reinvite = _harness.Dispatcher.SendAsync(Update("call-1")).AsTask();
         (await first.ReadRequestAsync())[0].ShouldBe("update 1");
         await first.WriteLineAsync("1 127.0.0.1 30000");
         (await reinvite.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
 
-        var remove = _dispatcher.SendAsync(new ControlRequest { Command = ControlCommand.Remove, CallId = "call-1", FromTag = "ft" }).AsTask();
+        var remove = _harness.Dispatcher.SendAsync(new ControlRequest { Command = ControlCommand.Remove, CallId = "call-1", FromTag = "ft" }).AsTask();
         (await first.ReadRequestAsync())[0].ShouldBe("remove 2");
         // The relay answers a remove with the session's statistics (spec §3.2); the module gets removed (spec §2).
         await first.WriteLineAsync("2 {\"call_id\":\"call-1\",\"streams\":[]}");
         (await remove.WaitAsync(WaitLimit)).Reply!.Kind.ShouldBe(ControlReplyKind.Removed);
-        _dispatcher.SessionCount.ShouldBe(0);
+        _harness.Dispatcher.SessionCount.ShouldBe(0);
 
         // The second relay saw nothing but its own ping exchange.
         await second.WriteLineAsync("ping");
@@ -116,10 +92,10 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     [InlineData("error")]
     public async Task A_new_call_goes_to_the_next_relay_when_the_first_refuses_it(string refusal)
     {
-        var preferred = await ConnectRelayAsync("relay-a");
-        var other = await ConnectRelayAsync("relay-b");
+        var preferred = await _harness.ConnectRelayAsync("relay-a");
+        var other = await _harness.ConnectRelayAsync("relay-b");
 
-        var sending = _dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
+        var sending = _harness.Dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
         (await preferred.ReadRequestAsync())[0].ShouldBe("update 0");
         await preferred.WriteLineAsync("0 " + refusal);
         (await other.ReadRequestAsync())[0].ShouldBe("update 0");
@@ -131,10 +107,10 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task A_halting_relay_takes_no_new_call_but_keeps_its_own()
     {
-        var halting = await ConnectRelayAsync("relay-a");
-        await EstablishAsync(halting, "old-call", 0);
-        var other = await ConnectRelayAsync("relay-b");
-        var refused = _dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
+        var halting = await _harness.ConnectRelayAsync("relay-a");
+        await _harness.EstablishAsync(halting, "old-call", 0);
+        var other = await _harness.ConnectRelayAsync("relay-b");
+        var refused = _harness.Dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
         await halting.ReadRequestAsync();
         await halting.WriteLineAsync("1 halting");
         await other.ReadRequestAsync();
@@ -142,12 +118,12 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
         await refused.WaitAsync(WaitLimit);
 
         // Preferred or not, the halting relay is no longer asked for new sessions.
-        var next = _dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
+        var next = _harness.Dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
         (await other.ReadRequestAsync())[0].ShouldBe("update 1");
         await other.WriteLineAsync("1 127.0.0.1 31002");
         (await next.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
 
-        var existing = _dispatcher.SendAsync(Update("old-call")).AsTask();
+        var existing = _harness.Dispatcher.SendAsync(Update("old-call")).AsTask();
         (await halting.ReadRequestAsync())[0].ShouldBe("update 2");
         await halting.WriteLineAsync("2 127.0.0.1 30000");
         (await existing.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
@@ -156,10 +132,10 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task A_silent_relay_times_out_the_call_moves_on_and_a_ping_makes_it_active_again()
     {
-        var silent = await ConnectRelayAsync("relay-a");
-        var other = await ConnectRelayAsync("relay-b");
+        var silent = await _harness.ConnectRelayAsync("relay-a");
+        var other = await _harness.ConnectRelayAsync("relay-b");
 
-        var sending = _dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
+        var sending = _harness.Dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
         await silent.ReadRequestAsync();
         (await other.ReadRequestAsync())[0].ShouldBe("update 0");
         await other.WriteLineAsync("0 127.0.0.1 31000");
@@ -167,7 +143,7 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
 
         await silent.WriteLineAsync("ping");
         (await silent.ReadLineAsync()).ShouldBe("pong");
-        var next = _dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
+        var next = _harness.Dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
         (await silent.ReadRequestAsync())[0].ShouldBe("update 1");
         await silent.WriteLineAsync("1 127.0.0.1 30000");
         (await next.WaitAsync(WaitLimit)).Reply!.Ports.ShouldBe([30000]);
@@ -176,18 +152,17 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task A_call_on_a_relay_that_disconnected_fails_and_new_calls_go_to_the_others()
     {
-        var lost = await ConnectRelayAsync("relay-a");
-        await EstablishAsync(lost, "call-1", 0);
-        var other = await ConnectRelayAsync("relay-b");
-        _relays.Remove(lost);
-        await lost.DisposeAsync();
-        await WaitUntilAsync(() => !_dispatcher.ConnectedRelays.Contains("CN=relay-a"));
+        var lost = await _harness.ConnectRelayAsync("relay-a");
+        await _harness.EstablishAsync(lost, "call-1", 0);
+        var other = await _harness.ConnectRelayAsync("relay-b");
+        await _harness.DisconnectAsync(lost);
+        await WaitUntilAsync(() => !_harness.Dispatcher.ConnectedRelays.Contains("CN=relay-a"));
 
-        var stranded = await _dispatcher.SendAsync(Update("call-1")).AsTask().WaitAsync(WaitLimit);
+        var stranded = await _harness.Dispatcher.SendAsync(Update("call-1")).AsTask().WaitAsync(WaitLimit);
         stranded.IsMedia.ShouldBeFalse();
         stranded.Detail.ShouldNotBeNull().ShouldContain("relay-a");
 
-        var next = _dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
+        var next = _harness.Dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
         (await other.ReadRequestAsync())[0].ShouldBe("update 0");
         await other.WriteLineAsync("0 127.0.0.1 31000");
         (await next.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
@@ -196,20 +171,19 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task A_relay_that_reconnects_is_asked_for_its_sessions_and_the_calls_it_lost_are_forgotten()
     {
-        var relay = await ConnectRelayAsync("relay-a");
-        await EstablishAsync(relay, "kept", 0);
-        await EstablishAsync(relay, "lost", 1);
-        _relays.Remove(relay);
-        await relay.DisposeAsync();
-        await WaitUntilAsync(() => _dispatcher.ConnectedRelays.Count == 0);
+        var relay = await _harness.ConnectRelayAsync("relay-a");
+        await _harness.EstablishAsync(relay, "kept", 0);
+        await _harness.EstablishAsync(relay, "lost", 1);
+        await _harness.DisconnectAsync(relay);
+        await WaitUntilAsync(() => _harness.Dispatcher.ConnectedRelays.Count == 0);
 
-        var again = await ConnectRelayAsync("relay-a");
+        var again = await _harness.ConnectRelayAsync("relay-a");
 
         // Spec §2: on (re)connection the dispatcher sends sessions and drops what the relay does not list.
         (await again.ReadRequestAsync()).ShouldBe(["sessions 0"]);
         await again.WriteLineAsync("0 [{\"call_id\":\"kept\",\"streams\":[]}]");
-        await WaitUntilAsync(() => _dispatcher.SessionCount == 1);
-        var reinvite = _dispatcher.SendAsync(Update("kept")).AsTask();
+        await WaitUntilAsync(() => _harness.Dispatcher.SessionCount == 1);
+        var reinvite = _harness.Dispatcher.SendAsync(Update("kept")).AsTask();
         (await again.ReadRequestAsync())[0].ShouldBe("update 1");
         await again.WriteLineAsync("1 127.0.0.1 30000");
         (await reinvite.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
@@ -218,36 +192,36 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task A_session_the_relay_reports_expired_is_removed_without_asking_it()
     {
-        var relay = await ConnectRelayAsync("relay1");
-        await EstablishAsync(relay, "call-1", 0);
+        var relay = await _harness.ConnectRelayAsync("relay1");
+        await _harness.EstablishAsync(relay, "call-1", 0);
 
         await relay.WriteLineAsync("expired {\"call_id\":\"call-1\",\"streams\":[]}");
         await relay.WriteLineAsync("ping");
         (await relay.ReadLineAsync()).ShouldBe("pong");
 
-        var remove = await _dispatcher.SendAsync(new ControlRequest { Command = ControlCommand.Remove, CallId = "call-1", FromTag = "ft" }).AsTask().WaitAsync(WaitLimit);
+        var remove = await _harness.Dispatcher.SendAsync(new ControlRequest { Command = ControlCommand.Remove, CallId = "call-1", FromTag = "ft" }).AsTask().WaitAsync(WaitLimit);
         remove.Reply!.Kind.ShouldBe(ControlReplyKind.Removed);
-        _dispatcher.SessionCount.ShouldBe(0);
+        _harness.Dispatcher.SessionCount.ShouldBe(0);
     }
 
     [Fact]
     public async Task With_no_relay_connected_a_new_call_stays_with_the_socket()
     {
-        _dispatcher.Routes(Update("call-1")).ShouldBeFalse();
+        _harness.Dispatcher.Routes(Update("call-1")).ShouldBeFalse();
 
-        await ConnectRelayAsync("relay1");
+        await _harness.ConnectRelayAsync("relay1");
 
-        _dispatcher.Routes(Update("call-1")).ShouldBeTrue();
+        _harness.Dispatcher.Routes(Update("call-1")).ShouldBeTrue();
     }
 
     [Fact]
     public async Task The_module_client_sends_through_a_connected_relay_instead_of_its_socket()
     {
-        var relay = await ConnectRelayAsync("relay1");
+        var relay = await _harness.ConnectRelayAsync("relay1");
         using var client = new MediaRelayClient(new MediaRelayClientOptions
         {
-            SocketPath = Path.Combine(_pki.Directory, "no-relay.sock"),
-            Dispatcher = _dispatcher,
+            SocketPath = Path.Combine(_harness.Pki.Directory, "no-relay.sock"),
+            Dispatcher = _harness.Dispatcher,
         });
 
         var sending = client.SendAsync(Update("call-1")).AsTask();
@@ -275,7 +249,7 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task A_dispatcher_certificate_is_not_accepted_from_a_relay()
     {
-        using var serverOnly = _pki.Issue("relay1", RelayLinkRole.Dispatcher);
+        using var serverOnly = _harness.Pki.Issue("relay1", RelayLinkRole.Dispatcher);
 
         await ShouldBeRefusedAsync(serverOnly);
     }
@@ -284,7 +258,7 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     public async Task A_plain_TCP_client_sending_update_gets_nothing()
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(_dispatcher.LocalEndPoint!);
+        await tcp.ConnectAsync(_harness.Dispatcher.LocalEndPoint!);
         var stream = tcp.GetStream();
         await stream.WriteAsync("update 0\r\ncall_id: x\r\nfrom_tag: ft\r\n\r\n"u8.ToArray());
 
@@ -300,57 +274,15 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
 
         // The dispatcher closes the connection without a single byte of the relay protocol.
         received.ShouldBe(0);
-        _dispatcher.ConnectedRelays.ShouldBeEmpty();
+        _harness.Dispatcher.ConnectedRelays.ShouldBeEmpty();
     }
 
     private async Task ShouldBeRefusedAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
     {
         // Under TLS 1.3 the client learns of a refused certificate on its first read, so the refusal may come
         // as a failed handshake or as a link closed before its first pong.
-        var failure = await Should.ThrowAsync<Exception>(() => FakeRemoteRelay.ConnectAsync(_dispatcher.LocalEndPoint!, _pki.Authority, certificate));
+        var failure = await Should.ThrowAsync<Exception>(() => FakeRemoteRelay.ConnectAsync(_harness.Dispatcher.LocalEndPoint!, _harness.Pki.Authority, certificate));
         failure.ShouldSatisfyAllConditions(() => (failure is AuthenticationException or IOException).ShouldBeTrue(failure.ToString()));
-        _dispatcher.ConnectedRelays.ShouldBeEmpty();
+        _harness.Dispatcher.ConnectedRelays.ShouldBeEmpty();
     }
-
-    private async Task<FakeRemoteRelay> ConnectRelayAsync(string name)
-    {
-        using var certificate = _pki.Issue(name, RelayLinkRole.Relay);
-        var relay = await FakeRemoteRelay.ConnectAsync(_dispatcher.LocalEndPoint!, _pki.Authority, certificate);
-        _relays.Add(relay);
-        await WaitUntilAsync(() => _dispatcher.ConnectedRelays.Contains("CN=" + name));
-        return relay;
-    }
-
-    private async Task EstablishAsync(FakeRemoteRelay relay, string callId, int sequence)
-    {
-        var sending = _dispatcher.SendAsync(Update(callId)).AsTask();
-        (await relay.ReadRequestAsync())[0].ShouldBe($"update {sequence}");
-        await relay.WriteLineAsync($"{sequence} 127.0.0.1 30000");
-        (await sending.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        condition().ShouldBeTrue();
-    }
-
-    private static ControlRequest Update(string callId, string? mediaRelay = null) => new()
-    {
-        Command = ControlCommand.Update,
-        Type = SdpMessageType.Request,
-        CallId = callId,
-        CSeq = 1,
-        FromUri = "alice@example.org",
-        ToUri = "bob@example.org",
-        FromTag = "ft",
-        UserAgent = "test",
-        SignalingIp = "127.0.0.1",
-        MediaRelay = mediaRelay,
-        Media = [new MediaStreamDescription("audio", "127.0.0.1", 4000, MediaDirection.SendRecv)],
-    };
 }
