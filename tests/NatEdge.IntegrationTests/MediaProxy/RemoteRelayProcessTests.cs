@@ -15,11 +15,12 @@ namespace NatEdge.IntegrationTests.MediaProxy;
 /// </summary>
 public sealed class RemoteRelayProcessTests
 {
+    // Each relay's range holds 25 streams (two port pairs each): all twenty-three calls of the busiest test.
     private const int RelayALow = 26100;
-    private const int RelayAHigh = 26131;
-    private const int RelayBLow = 26140;
-    private const int RelayBHigh = 26171;
-    private const int CalleeMediaPort = 26190;
+    private const int RelayAHigh = 26199;
+    private const int RelayBLow = 26200;
+    private const int RelayBHigh = 26299;
+    private const int CalleeMediaPort = 26390;
     private const int Packets = 30;
     private static readonly TimeSpan LinkWait = TimeSpan.FromSeconds(20);
 
@@ -130,6 +131,68 @@ public sealed class RemoteRelayProcessTests
     }
 
     [Fact]
+    public async Task Twenty_calls_spread_over_two_relays_and_when_one_is_killed_the_others_keep_media_and_new_calls_go_to_the_survivor()
+    {
+        const int Calls = 20;
+        const int NewCalls = 3;
+        const int FewPackets = 5;
+        using var pki = await RelayLinkPki.CreateAsync("relay-a", "relay-b");
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort);
+        await using var relayA = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
+        await using var relayB = await RelayProcess.StartAsync($"{RelayBLow}-{RelayBHigh}", pki.RelayArguments("relay-b", dispatcherPort));
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-b connected", LinkWait);
+        using var sippDirectory = new TempDirectory("natedge-sipp-");
+        var calleePort = FreePorts.UdpAndTcp();
+        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: Calls + NewCalls);
+        var calls = new List<(MediaCallParty Caller, IPEndPoint Relayed)>();
+        try
+        {
+            for (var i = 0; i < Calls; i++)
+            {
+                calls.Add(await AnsweredCallAsync(proxy, calleePort, relayA.Stderr + relayB.Stderr));
+            }
+
+            bool OnA(IPEndPoint relayed) => relayed.Port is >= RelayALow and <= RelayAHigh;
+            var onA = calls.Count(call => OnA(call.Relayed));
+            onA.ShouldBeInRange(1, Calls - 1, "new sessions are shared among the active relays");
+            calls.Count(call => call.Relayed.Port is >= RelayBLow and <= RelayBHigh).ShouldBe(Calls - onA);
+
+            await relayA.KillAsync();
+            await proxy.Process.WaitForOutputAsync("Relay CN=relay-a at", LinkWait);
+
+            foreach (var (caller, relayed) in calls.Where(call => !OnA(call.Relayed)))
+            {
+                await ExchangeMediaAsync(caller, relayed, FewPackets);
+            }
+
+            for (var i = 0; i < NewCalls; i++)
+            {
+                var next = await AnsweredCallAsync(proxy, calleePort, relayB.Stderr);
+                calls.Add(next);
+                next.Relayed.Port.ShouldBeInRange(RelayBLow, RelayBHigh, "after the kill every new call goes to the surviving relay");
+                await ExchangeMediaAsync(next.Caller, next.Relayed, FewPackets);
+            }
+
+            foreach (var (caller, _) in calls)
+            {
+                (await caller.ByeAsync()).ShouldBe(200);
+            }
+        }
+        finally
+        {
+            foreach (var (caller, _) in calls)
+            {
+                caller.Dispose();
+            }
+        }
+
+        (await relayB.SessionsAsync()).GetArrayLength().ShouldBe(0, "every call on the survivor was removed through the dispatcher");
+        (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
+    }
+
+    [Fact]
     public async Task A_relay_sent_SIGHUP_keeps_its_call_flowing_takes_no_new_one_and_exits_when_it_ends()
     {
         using var pki = await RelayLinkPki.CreateAsync("relay-a", "relay-b");
@@ -212,11 +275,11 @@ public sealed class RemoteRelayProcessTests
         }
     }
 
-    private static async Task ExchangeMediaAsync(MediaCallParty caller, IPEndPoint relayed)
+    private static async Task ExchangeMediaAsync(MediaCallParty caller, IPEndPoint relayed, int packets = Packets)
     {
-        var echoes = await caller.SendRtpAndCollectEchoesAsync(relayed, Packets);
+        var echoes = await caller.SendRtpAndCollectEchoesAsync(relayed, packets);
 
-        echoes.Select(e => (int)e.Sequence).ShouldBe(Enumerable.Range(0, Packets), "every packet went to the callee and came back through the relay");
+        echoes.Select(e => (int)e.Sequence).ShouldBe(Enumerable.Range(0, packets), "every packet went to the callee and came back through the relay");
         echoes.ShouldAllBe(e => e.From.Equals(relayed), "the echoes come back from the relay, not from the callee");
     }
 
