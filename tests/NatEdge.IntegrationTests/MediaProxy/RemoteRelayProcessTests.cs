@@ -20,6 +20,8 @@ public sealed class RemoteRelayProcessTests
     private const int RelayAHigh = 26199;
     private const int RelayBLow = 26200;
     private const int RelayBHigh = 26299;
+    private const int LocalLow = 26300;
+    private const int LocalHigh = 26339;
     private const int CalleeMediaPort = 26390;
     private const int Packets = 30;
     private static readonly TimeSpan LinkWait = TimeSpan.FromSeconds(20);
@@ -45,6 +47,35 @@ public sealed class RemoteRelayProcessTests
         var stream = accounting.RootElement.GetProperty("streams").EnumerateArray().ShouldHaveSingleItem();
         stream.GetProperty("caller_packets").GetInt64().ShouldBe(Packets);
         stream.GetProperty("callee_packets").GetInt64().ShouldBe(Packets);
+        (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
+    }
+
+    [Fact]
+    public async Task A_call_on_the_local_relay_stays_there_when_a_remote_relay_connects_and_new_calls_go_remote()
+    {
+        using var pki = await RelayLinkPki.CreateAsync("relay-a");
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var local = await RelayProcess.StartAsync($"{LocalLow}-{LocalHigh}");
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort, local.SocketPath);
+        using var sippDirectory = new TempDirectory("natedge-sipp-");
+        var calleePort = FreePorts.UdpAndTcp();
+        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 2);
+        var (running, runningRelayed) = await AnsweredCallAsync(proxy, calleePort, local.Stderr);
+        using (running)
+        {
+            runningRelayed.Port.ShouldBeInRange(LocalLow, LocalHigh, "with no remote relay connected the module's socket serves");
+            await using var remote = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
+            await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
+
+            await ExchangeMediaAsync(running, runningRelayed);
+            (await running.ByeAsync()).ShouldBe(200);
+            (await local.SessionsAsync()).GetArrayLength().ShouldBe(0, "the call's remove went to the relay that holds it");
+
+            var next = await CallAndExchangeMediaAsync(proxy, calleePort, remote.Stderr);
+            next.Port.ShouldBeInRange(RelayALow, RelayAHigh, "new calls go to the connected remote relay");
+            (await remote.SessionsAsync()).GetArrayLength().ShouldBe(0);
+        }
+
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
     }
 
@@ -224,10 +255,10 @@ public sealed class RemoteRelayProcessTests
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
     }
 
-    private static async Task<ProxyProcess> StartProxyAsync(RelayLinkPki pki, int dispatcherPort)
+    private static async Task<ProxyProcess> StartProxyAsync(RelayLinkPki pki, int dispatcherPort, string? localRelaySocket = null)
     {
         var port = FreePorts.UdpAndTcp();
-        var script = ProxyMediaRelayProcessTests.MediaScript(Path.Combine(pki.Directory, "no-local-relay.sock"), pki.DispatcherModparams(dispatcherPort));
+        var script = ProxyMediaRelayProcessTests.MediaScript(localRelaySocket ?? Path.Combine(pki.Directory, "no-local-relay.sock"), pki.DispatcherModparams(dispatcherPort));
         var proxy = await ProxyProcess.StartWithArgumentsAsync(
             ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
             port,

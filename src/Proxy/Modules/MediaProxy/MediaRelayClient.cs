@@ -48,11 +48,24 @@ public sealed class MediaRelayClient : IDisposable
     public ValueTask<RelayCallResult> SendAsync(ControlRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_options.Dispatcher is { } dispatcher && dispatcher.Routes(request))
+        if (_options.Dispatcher is not { } dispatcher)
         {
-            return dispatcher.SendAsync(request, cancellationToken);
+            return SendOnSocketAsync(request, cancellationToken);
         }
 
+        return dispatcher.Routes(request) ? dispatcher.SendAsync(request, cancellationToken) : SendOnSocketBesideDispatcherAsync(dispatcher, request, cancellationToken);
+    }
+
+    /// <summary>A call the socket's relay took is noted, so that remote relays connecting later never take it over.</summary>
+    private async ValueTask<RelayCallResult> SendOnSocketBesideDispatcherAsync(Remote.RelayDispatcher dispatcher, ControlRequest request, CancellationToken cancellationToken)
+    {
+        var result = await SendOnSocketAsync(request, cancellationToken).ConfigureAwait(false);
+        dispatcher.NoteLocalCall(request, result);
+        return result;
+    }
+
+    private ValueTask<RelayCallResult> SendOnSocketAsync(ControlRequest request, CancellationToken cancellationToken)
+    {
         var encoded = new ArrayBufferWriter<byte>(512);
         if (ControlRequestWriter.Write(request, encoded) != ControlProtocolError.None)
         {

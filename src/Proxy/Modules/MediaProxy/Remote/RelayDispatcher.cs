@@ -21,6 +21,9 @@ namespace NatEdge.Proxy.Modules.MediaProxy.Remote;
 /// </summary>
 public sealed class RelayDispatcher : IAsyncDisposable
 {
+    /// <summary>The relay name of calls on the module's socket: no certificate subject is empty.</summary>
+    private const string LocalRelay = "";
+
     private readonly RelayDispatcherOptions _options;
     private ILogger _logger;
     private readonly ConcurrentDictionary<string, RemoteRelayLink> _relays = new(StringComparer.Ordinal);
@@ -90,11 +93,41 @@ public sealed class RelayDispatcher : IAsyncDisposable
         _acceptLoop = AcceptLoopAsync(listener);
     }
 
-    /// <summary>True when this request goes to a remote relay: its call is on one, or a relay is connected to take it.</summary>
+    /// <summary>
+    /// True when this request goes to a remote relay: its call is on one, or it is not a call of the local
+    /// relay and a remote relay is connected to take it.
+    /// </summary>
     public bool Routes(ControlRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.CallId is { } callId && (_sessions.ContainsKey(callId) || !_relays.IsEmpty);
+        if (request.CallId is not { } callId)
+        {
+            return false;
+        }
+
+        return _sessions.TryGetValue(callId, out var entry) ? entry.Relay != LocalRelay : !_relays.IsEmpty;
+    }
+
+    /// <summary>
+    /// Records the outcome of a request the local relay (the module's socket) answered: a call it took stays
+    /// with it when remote relays connect later, until its <c>remove</c>.
+    /// </summary>
+    public void NoteLocalCall(ControlRequest request, RelayCallResult result)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.CallId is not { } callId)
+        {
+            return;
+        }
+
+        if (request.Command == ControlCommand.Update && result.IsMedia)
+        {
+            _sessions.TryAdd(callId, new RelaySessionEntry(LocalRelay, _options.Time.GetTimestamp()));
+        }
+        else if (request.Command == ControlCommand.Remove && result.IsAnswered && _sessions.TryGetValue(callId, out var entry) && entry.Relay == LocalRelay)
+        {
+            _sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry));
+        }
     }
 
     /// <summary>Sends an <c>update</c> or <c>remove</c> to the relay that holds (or is to hold) the call (spec §2).</summary>
@@ -302,14 +335,27 @@ public sealed class RelayDispatcher : IAsyncDisposable
     {
         foreach (var (callId, entry) in _sessions)
         {
-            var forget = entry.Expired
-                ? _options.Time.GetElapsedTime(entry.Since) > _options.ForgetExpiredAfter
-                : _absentSince.TryGetValue(entry.Relay, out var absent) && _options.Time.GetElapsedTime(absent) > _options.ForgetAbsentRelayAfter;
-            if (forget)
+            if (ShouldForget(entry))
             {
                 _sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry));
             }
         }
+    }
+
+    private bool ShouldForget(RelaySessionEntry entry)
+    {
+        if (entry.Expired)
+        {
+            return _options.Time.GetElapsedTime(entry.Since) > _options.ForgetExpiredAfter;
+        }
+
+        if (entry.Relay == LocalRelay)
+        {
+            // The local relay reports no expiry to the dispatcher: a call with no remove is only noted so long.
+            return _options.Time.GetElapsedTime(entry.Since) > _options.ForgetAbsentRelayAfter;
+        }
+
+        return _absentSince.TryGetValue(entry.Relay, out var absent) && _options.Time.GetElapsedTime(absent) > _options.ForgetAbsentRelayAfter;
     }
 
     private void OnExpired(RemoteRelayLink relay, string json)

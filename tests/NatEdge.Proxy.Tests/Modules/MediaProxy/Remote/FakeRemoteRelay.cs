@@ -18,6 +18,7 @@ internal sealed class FakeRemoteRelay : IAsyncDisposable
     private readonly TcpClient _tcp;
     private readonly SslStream _tls;
     private readonly StreamReader _reader;
+    private readonly Queue<string> _early = new();
 
     private FakeRemoteRelay(TcpClient tcp, SslStream tls)
     {
@@ -43,8 +44,8 @@ internal sealed class FakeRemoteRelay : IAsyncDisposable
             var relay = new FakeRemoteRelay(tcp, tls);
             // TLS 1.3 reports a refused client certificate only on the first read; a ping proves the link is up.
             await relay.WriteLineAsync("ping");
-            var answer = await relay.ReadLineAsync();
-            return answer == "pong" ? relay : throw new IOException($"the dispatcher ended the link (read {answer ?? "end of stream"})");
+            await relay.ReadPongAsync();
+            return relay;
         }
         catch
         {
@@ -60,7 +61,27 @@ internal sealed class FakeRemoteRelay : IAsyncDisposable
         await _tls.FlushAsync();
     }
 
-    public async Task<string?> ReadLineAsync() => await _reader.ReadLineAsync().WaitAsync(ReadTimeout);
+    /// <summary>The next line from the dispatcher, lines that came before an awaited pong first.</summary>
+    public async Task<string?> ReadLineAsync() =>
+        _early.TryDequeue(out var early) ? early : await _reader.ReadLineAsync().WaitAsync(ReadTimeout);
+
+    /// <summary>
+    /// Waits for the pong to a ping. A request the dispatcher sent meanwhile (a reconnecting relay is asked for
+    /// its sessions at once) is kept for <see cref="ReadLineAsync"/>.
+    /// </summary>
+    public async Task ReadPongAsync()
+    {
+        var pending = new List<string>();
+        while (true)
+        {
+            var line = await _reader.ReadLineAsync().WaitAsync(ReadTimeout)
+                ?? throw new IOException("the dispatcher ended the link before its pong");
+            if (line == "pong") break;
+            pending.Add(line);
+        }
+
+        foreach (var line in pending) _early.Enqueue(line);
+    }
 
     /// <summary>One request: its command line and header lines, up to the empty line.</summary>
     public async Task<List<string>> ReadRequestAsync()

@@ -215,6 +215,20 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_call_the_local_relay_took_is_not_routed_to_remote_relays_until_its_remove()
+    {
+        _harness.Dispatcher.NoteLocalCall(Update("local-call"), new RelayCallResult(RelayCallStatus.Answered, ControlReply.Media("127.0.0.1", [40000])));
+        await _harness.ConnectRelayAsync("relay1");
+
+        _harness.Dispatcher.Routes(Update("local-call")).ShouldBeFalse();
+        _harness.Dispatcher.Routes(Update("new-call")).ShouldBeTrue();
+        var remove = new ControlRequest { Command = ControlCommand.Remove, CallId = "local-call", FromTag = "ft" };
+        _harness.Dispatcher.Routes(remove).ShouldBeFalse();
+        _harness.Dispatcher.NoteLocalCall(remove, new RelayCallResult(RelayCallStatus.Answered, ControlReply.Removed()));
+        _harness.Dispatcher.SessionCount.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task The_module_client_sends_through_a_connected_relay_instead_of_its_socket()
     {
         var relay = await _harness.ConnectRelayAsync("relay1");
