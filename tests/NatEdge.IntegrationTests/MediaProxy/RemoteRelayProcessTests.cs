@@ -255,6 +255,26 @@ public sealed class RemoteRelayProcessTests
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
     }
 
+    [Theory]
+    [InlineData("missing-key", "dispatcher_certificate needs dispatcher_private_key and dispatcher_ca")]
+    [InlineData("absent-files", "relay dispatcher: cannot load its certificate, key or CA")]
+    public async Task A_dispatcher_that_cannot_load_its_certificates_stops_the_proxy_with_the_reason(string problem, string reason)
+    {
+        using var directory = new TempDirectory("natedge-proxy-");
+        var absent = Path.Combine(directory.Path, "absent.pem");
+        var modparams = problem == "missing-key"
+            ? $"modparam(\"mediaproxy\", \"dispatcher_certificate\", \"{absent}\")\n"
+            : $"modparam(\"mediaproxy\", \"dispatcher_certificate\", \"{absent}\")\nmodparam(\"mediaproxy\", \"dispatcher_private_key\", \"{absent}\")\nmodparam(\"mediaproxy\", \"dispatcher_ca\", \"{absent}\")\n";
+        directory.File("media.cfg", ProxyMediaRelayProcessTests.MediaScript(Path.Combine(directory.Path, "relay.sock"), modparams));
+        var port = FreePorts.UdpAndTcp().ToString(CultureInfo.InvariantCulture);
+
+        await using var proxy = ChildProcess.StartDotnet(BuiltExecutables.ProxyDll, ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{port}"], directory.Path);
+
+        (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(1, proxy.Output);
+        proxy.Output.ShouldContain(reason);
+        proxy.Output.ShouldNotContain(ProxyProcess.StartedLine);
+    }
+
     private static async Task<ProxyProcess> StartProxyAsync(RelayLinkPki pki, int dispatcherPort, string? localRelaySocket = null)
     {
         var port = FreePorts.UdpAndTcp();
