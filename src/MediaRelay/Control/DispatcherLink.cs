@@ -158,9 +158,10 @@ internal sealed class DispatcherLink : IAsyncDisposable
                         continue;
                     }
 
-                    var status = decoder.TryRead(ref buffer, out var request, out var error);
+                    var status = decoder.TryRead(ref buffer, out var request, out var error, out var sequence);
                     if (status == ControlReadResult.Incomplete) break;
-                    var reply = status == ControlReadResult.Request ? _requests.Handle(request!) : _requests.Reject(error);
+                    // A numbered request that does not decode still gets its numbered error, or the dispatcher would wait it out.
+                    var reply = status == ControlReadResult.Request ? _requests.Handle(request!) : _requests.Reject(error).WithSequence(sequence);
                     ControlReplyWriter.Write(reply, replies);
                 }
 

@@ -64,6 +64,22 @@ public sealed class DispatcherLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_numbered_request_that_does_not_decode_is_answered_error_with_its_number()
+    {
+        using var relay = new RelayFixture(28960, 28992);
+        using var dispatcher = new FakeDispatcher(_dispatcherCertificate, _authority);
+        await using var link = StartLink(relay, dispatcher);
+        using var connection = await dispatcher.AcceptAsync();
+
+        await connection.WriteAsync("update 4\r\nfrom_tag: ft\r\n\r\nupdate 5\r\ncall_id: c1\r\ncseq: one\r\n\r\nbogus 6\r\n\r\n");
+
+        // Spec §3.2: missing mandatory headers, undecodable values and unknown commands are answered error.
+        (await connection.ReadReplyAsync()).ShouldBe("4 error");
+        (await connection.ReadReplyAsync()).ShouldBe("5 error");
+        (await connection.ReadReplyAsync()).ShouldBe("6 error");
+    }
+
+    [Fact]
     public async Task The_relay_pings_and_gives_up_after_three_unanswered_then_dials_again()
     {
         using var relay = new RelayFixture(28840, 28872);
