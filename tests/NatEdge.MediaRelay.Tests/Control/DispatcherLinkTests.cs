@@ -31,10 +31,8 @@ public sealed class DispatcherLinkTests : IDisposable
     [Fact]
     public async Task Numbered_requests_are_answered_from_the_session_table_with_their_numbers()
     {
-        using var relay = new RelayFixture(28800, 28832);
-        using var dispatcher = new FakeDispatcher(_dispatcherCertificate, _authority);
-        await using var link = StartLink(relay, dispatcher);
-        using var connection = await dispatcher.AcceptAsync();
+        await using var linked = StartLinkedRelay(28800, 28832);
+        using var connection = await linked.Dispatcher.AcceptAsync();
 
         await connection.WriteAsync("update 0\r\ntype: request\r\ncall_id: c1\r\ncseq: 1\r\nfrom_uri: a@x\r\nto_uri: b@x\r\nfrom_tag: ft\r\nuser_agent: ua\r\nmedia: audio:127.0.0.1:8000:sendrecv\r\n\r\n");
         var update = (await connection.ReadReplyAsync()).ShouldNotBeNull().Split(' ');
@@ -66,10 +64,8 @@ public sealed class DispatcherLinkTests : IDisposable
     [Fact]
     public async Task A_numbered_request_that_does_not_decode_is_answered_error_with_its_number()
     {
-        using var relay = new RelayFixture(28960, 28992);
-        using var dispatcher = new FakeDispatcher(_dispatcherCertificate, _authority);
-        await using var link = StartLink(relay, dispatcher);
-        using var connection = await dispatcher.AcceptAsync();
+        await using var linked = StartLinkedRelay(28960, 28992);
+        using var connection = await linked.Dispatcher.AcceptAsync();
 
         await connection.WriteAsync("update 4\r\nfrom_tag: ft\r\n\r\nupdate 5\r\ncall_id: c1\r\ncseq: one\r\n\r\nbogus 6\r\n\r\n");
 
@@ -82,17 +78,15 @@ public sealed class DispatcherLinkTests : IDisposable
     [Fact]
     public async Task The_relay_pings_and_gives_up_after_three_unanswered_then_dials_again()
     {
-        using var relay = new RelayFixture(28840, 28872);
-        using var dispatcher = new FakeDispatcher(_dispatcherCertificate, _authority);
-        await using var link = StartLink(relay, dispatcher);
-        using var silent = await dispatcher.AcceptAsync();
+        await using var linked = StartLinkedRelay(28840, 28872);
+        using var silent = await linked.Dispatcher.AcceptAsync();
 
         var lines = new List<string>();
         while (await silent.ReadLineAsync() is { } line) lines.Add(line);
 
         // Spec §3.2: ping every keepalive interval; the relay drops the link after three unanswered pings.
         lines.ShouldBe(["ping", "ping", "ping"]);
-        using var again = await dispatcher.AcceptAsync();
+        using var again = await linked.Dispatcher.AcceptAsync();
         (await again.ReadLineAsync()).ShouldBe("ping");
         await again.WriteAsync("pong\r\n");
         (await again.ReadLineAsync()).ShouldBe("ping");
@@ -101,13 +95,11 @@ public sealed class DispatcherLinkTests : IDisposable
     [Fact]
     public async Task A_session_that_ends_on_its_own_is_reported_expired()
     {
-        using var relay = new RelayFixture(28880, 28912);
-        using var dispatcher = new FakeDispatcher(_dispatcherCertificate, _authority);
-        await using var link = StartLink(relay, dispatcher);
-        using var connection = await dispatcher.AcceptAsync();
-        relay.Update(Shared.Control.SdpMessageType.Request, 1, "ft", null, "audio:127.0.0.1:8000:sendrecv", callId: "silent-call");
+        await using var linked = StartLinkedRelay(28880, 28912);
+        using var connection = await linked.Dispatcher.AcceptAsync();
+        linked.Relay.Update(Shared.Control.SdpMessageType.Request, 1, "ft", null, "audio:127.0.0.1:8000:sendrecv", callId: "silent-call");
 
-        relay.Time.Advance(TimeSpan.FromSeconds(90.2));   // stream_timeout: the party never sent a packet (spec §4.5)
+        linked.Relay.Time.Advance(TimeSpan.FromSeconds(90.2));   // stream_timeout: the party never sent a packet (spec §4.5)
 
         var expired = (await connection.ReadReplyAsync()).ShouldNotBeNull();
         expired.ShouldStartWith("expired ");
@@ -120,20 +112,21 @@ public sealed class DispatcherLinkTests : IDisposable
     {
         using var otherAuthority = OperatorCertificates.CreateAuthority("Other CA", DateTimeOffset.UtcNow, Validity);
         using var foreign = OperatorCertificates.Issue(otherAuthority, "proxy", RelayLinkRole.Dispatcher, [], DateTimeOffset.UtcNow, Validity);
-        using var relay = new RelayFixture(28920, 28952);
-        using var dispatcher = new FakeDispatcher(foreign, otherAuthority);
-        await using var link = StartLink(relay, dispatcher);
+        await using var linked = StartLinkedRelay(28920, 28952, new FakeDispatcher(foreign, otherAuthority));
 
         // The relay checks the dispatcher's certificate before sending anything, so it never gets a ping through.
         await Should.ThrowAsync<Exception>(async () =>
         {
-            using var refused = await dispatcher.AcceptAsync();
+            using var refused = await linked.Dispatcher.AcceptAsync();
             (await refused.ReadLineAsync()).ShouldBe("ping");
         });
     }
 
-    private DispatcherLink StartLink(RelayFixture relay, FakeDispatcher dispatcher)
+    /// <summary>A session table whose link dials <paramref name="dispatcher"/> (by default one with this test's CA), every delay short.</summary>
+    private LinkedRelay StartLinkedRelay(int low, int high, FakeDispatcher? dispatcher = null)
     {
+        var relay = new RelayFixture(low, high);
+        dispatcher ??= new FakeDispatcher(_dispatcherCertificate, _authority);
         var options = relay.Options with
         {
             Dispatchers = [dispatcher.EndPoint],
@@ -144,6 +137,19 @@ public sealed class DispatcherLinkTests : IDisposable
         var link = new DispatcherLink(dispatcher.EndPoint, options, _relayCertificate, _authority, new ControlDispatcher(relay.Table, "test"), TimeProvider.System);
         relay.Table.SessionExpired += link.ReportExpired;
         link.Start();
-        return link;
+        return new LinkedRelay(relay, dispatcher, link);
+    }
+
+    private sealed class LinkedRelay(RelayFixture relay, FakeDispatcher dispatcher, DispatcherLink link) : IAsyncDisposable
+    {
+        public RelayFixture Relay => relay;
+        public FakeDispatcher Dispatcher => dispatcher;
+
+        public async ValueTask DisposeAsync()
+        {
+            await link.DisposeAsync();
+            dispatcher.Dispose();
+            relay.Dispose();
+        }
     }
 }
