@@ -127,10 +127,8 @@ public sealed class RemoteRelayProcessTests
         using var pki = await RelayLinkPki.CreateAsync("relay-a", "relay-b");
         var dispatcherPort = FreePorts.UdpAndTcp();
         await using var proxy = await StartProxyAsync(pki, dispatcherPort);
-        await using var relayA = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
-        await using var relayB = await RelayProcess.StartAsync($"{RelayBLow}-{RelayBHigh}", pki.RelayArguments("relay-b", dispatcherPort));
-        await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
-        await proxy.Process.WaitForOutputAsync("Relay CN=relay-b connected", LinkWait);
+        await using var relays = await RelayPair.StartAsync(proxy, pki, dispatcherPort);
+        var (relayA, relayB) = (relays.A, relays.B);
         using var sippDirectory = new TempDirectory("natedge-sipp-");
         var calleePort = FreePorts.UdpAndTcp();
         await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 4);
@@ -170,10 +168,8 @@ public sealed class RemoteRelayProcessTests
         using var pki = await RelayLinkPki.CreateAsync("relay-a", "relay-b");
         var dispatcherPort = FreePorts.UdpAndTcp();
         await using var proxy = await StartProxyAsync(pki, dispatcherPort);
-        await using var relayA = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
-        await using var relayB = await RelayProcess.StartAsync($"{RelayBLow}-{RelayBHigh}", pki.RelayArguments("relay-b", dispatcherPort));
-        await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
-        await proxy.Process.WaitForOutputAsync("Relay CN=relay-b connected", LinkWait);
+        await using var relays = await RelayPair.StartAsync(proxy, pki, dispatcherPort);
+        var (relayA, relayB) = (relays.A, relays.B);
         using var sippDirectory = new TempDirectory("natedge-sipp-");
         var calleePort = FreePorts.UdpAndTcp();
         await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: Calls + NewCalls);
@@ -332,6 +328,37 @@ public sealed class RemoteRelayProcessTests
 
         echoes.Select(e => (int)e.Sequence).ShouldBe(Enumerable.Range(0, packets), "every packet went to the callee and came back through the relay");
         echoes.ShouldAllBe(e => e.From.Equals(relayed), "the echoes come back from the relay, not from the callee");
+    }
+
+    /// <summary>relay-a and relay-b, each with its own port range, both connected to the proxy's dispatcher.</summary>
+    private sealed class RelayPair(RelayProcess a, RelayProcess b) : IAsyncDisposable
+    {
+        public RelayProcess A => a;
+        public RelayProcess B => b;
+
+        public static async Task<RelayPair> StartAsync(ProxyProcess proxy, RelayLinkPki pki, int dispatcherPort)
+        {
+            var a = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
+            try
+            {
+                var b = await RelayProcess.StartAsync($"{RelayBLow}-{RelayBHigh}", pki.RelayArguments("relay-b", dispatcherPort));
+                var pair = new RelayPair(a, b);
+                await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
+                await proxy.Process.WaitForOutputAsync("Relay CN=relay-b connected", LinkWait);
+                return pair;
+            }
+            catch
+            {
+                await a.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+        }
     }
 
     /// <summary>Waits until <paramref name="text"/> has been printed <paramref name="count"/> times (a relay connecting again logs the same line).</summary>
