@@ -83,19 +83,29 @@ internal static class Program
         using var stop = new ManualResetEventSlim();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Set(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Set(); });
+        using var drainRequested = new ManualResetEventSlim();
+        // SIGHUP drains (spec §3.2): no new sessions, exit once the last running one has ended (upgrades).
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => { context.Cancel = true; drainRequested.Set(); });
         RelayHost host;
         try
         {
             host = new RelayHost(options, TimeProvider.System);
             host.Start();
         }
-        catch (Exception e) when (e is ControlSocketException or SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ControlSocketException or SocketException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             RelayLog.Error(e.Message);
             return ExitRuntimeFailure;
         }
-        stop.Wait();
-        RelayLog.Info("SIGTERM: ending sessions and stopping");
+        host.Sessions.Drained += stop.Set;
+        var draining = WaitHandle.WaitAny([stop.WaitHandle, drainRequested.WaitHandle]) == 1;
+        if (draining)
+        {
+            RelayLog.Info($"SIGHUP: halting; no new sessions, exiting when the last of {host.Sessions.Count} sessions ends");
+            host.Sessions.Halt();
+            stop.Wait();
+        }
+        RelayLog.Info(draining && host.Sessions.Count == 0 ? "drained: the last session has ended; stopping" : "SIGTERM: ending sessions and stopping");
         host.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return ExitOk;
     }

@@ -4,6 +4,7 @@ using NatEdge.MediaRelay.Configuration;
 using NatEdge.MediaRelay.Control;
 using NatEdge.MediaRelay.Monitoring;
 using NatEdge.MediaRelay.Sessions;
+using NatEdge.Shared.Security;
 using NatEdge.Shared.Timing;
 
 namespace NatEdge.MediaRelay;
@@ -18,6 +19,8 @@ internal sealed class RelayHost : IAsyncDisposable
     private readonly AccountingLog _accounting;
     private readonly ControlServer _control;
     private readonly MonitorHttpServer? _monitor;
+    private readonly List<DispatcherLink> _dispatcherLinks = [];
+    private readonly List<IDisposable> _linkCertificates = [];
 
     public RelayHost(RelayOptions options, TimeProvider time)
     {
@@ -49,13 +52,34 @@ internal sealed class RelayHost : IAsyncDisposable
         // The monitoring port opens first: once the control socket exists, everything the relay serves is up.
         _monitor?.Start();
         _control.Start();
+        StartDispatcherLinks();
         RelayLog.Info($"natedge-relay {Version} listening on {Options.ControlSocket}; media on {Options.RelayIp} " +
                       $"ports {Options.PortRangeLow}-{Options.PortRangeHigh} ({Context.Ports.Capacity / 2} streams), advertising {Context.AdvertisedIp}");
+    }
+
+    /// <summary>Dials every configured dispatcher (spec §3.1); throws <see cref="System.Security.Cryptography.CryptographicException"/> or <see cref="IOException"/> when the TLS files do not load.</summary>
+    private void StartDispatcherLinks()
+    {
+        if (Options.Dispatchers.Count == 0) return;
+        var certificate = RelayLinkCertificates.LoadIdentity(Options.TlsCertificate!, Options.TlsPrivateKey!);
+        _linkCertificates.Add(certificate);
+        var authority = RelayLinkCertificates.LoadAuthority(Options.TlsCa!);
+        _linkCertificates.Add(authority);
+        foreach (var dispatcher in Options.Dispatchers)
+        {
+            var link = new DispatcherLink(dispatcher, Options, certificate, authority, Dispatcher, Context.Time);
+            Sessions.SessionExpired += link.ReportExpired;
+            _dispatcherLinks.Add(link);
+            link.Start();
+        }
+        RelayLog.Info($"dialling dispatchers {string.Join(", ", Options.Dispatchers.Select(d => $"{d.Host}:{d.Port}"))} as '{certificate.Subject}'");
     }
 
     public async ValueTask DisposeAsync()
     {
         Sessions.Halt();
+        foreach (var link in _dispatcherLinks) await link.DisposeAsync().ConfigureAwait(false);
+        foreach (var certificate in _linkCertificates) certificate.Dispose();
         await _control.DisposeAsync().ConfigureAwait(false);
         if (_monitor is not null) await _monitor.DisposeAsync().ConfigureAwait(false);
         Sessions.EndAll();

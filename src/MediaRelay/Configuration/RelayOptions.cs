@@ -53,5 +53,28 @@ public sealed record RelayOptions
     /// <summary>How long a session that ended on its own is remembered, so a later <c>remove</c> gets <c>removed</c> (dispatcher's default, spec §2).</summary>
     public TimeSpan ExpiredSessionMemory { get; init; } = TimeSpan.FromSeconds(86400);
 
+    /// <summary>Dispatchers to dial over TLS (spec §3.1 <c>dispatchers = host[:port] ...</c>); empty dials none.</summary>
+    public IReadOnlyList<DnsEndPoint> Dispatchers { get; init; } = [];
+
+    /// <summary>MediaProxy's dispatcher port for relays (spec §3.1).</summary>
+    public const int DefaultDispatcherPort = 25060;
+
+    /// <summary>PEM certificate the relay presents to dispatchers (extended key usage clientAuth); needed with <see cref="Dispatchers"/>.</summary>
+    public string? TlsCertificate { get; init; }
+
+    public string? TlsPrivateKey { get; init; }
+
+    /// <summary>PEM certificate of the operator CA that the dispatcher's certificate must chain to.</summary>
+    public string? TlsCa { get; init; }
+
+    /// <summary>Wait before dialling a dispatcher again after a failed attempt (spec §3.1 <c>reconnect_delay</c>).</summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wait before the first attempt after an established connection was lost (spec §3.1).</summary>
+    public TimeSpan FirstReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Interval of <c>ping</c> on each dispatcher link (spec §3.2 <c>keepalive_interval</c>); three unanswered end the link.</summary>
+    public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     public int PortPairCount => (PortRangeHigh + 1 - PortRangeLow) / 2;
 }

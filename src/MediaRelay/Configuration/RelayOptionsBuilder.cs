@@ -15,6 +15,7 @@ public static class RelayOptionsBuilder
     [
         "relay_ip", "advertised_ip", "port_range", "stream_timeout", "inactivity_timeout", "on_hold_timeout",
         "port_quarantine", "control_socket", "control_socket_mode", "accounting_log", "metrics", "routable_private_ranges",
+        "dispatchers", "tls_certificate", "tls_private_key", "tls_ca", "reconnect_delay", "first_reconnect_delay", "keepalive_interval",
     ];
 
     public static RelayOptions Build(IEnumerable<RawSetting> settings, List<ConfigDiagnostic> diagnostics)
@@ -24,6 +25,11 @@ public static class RelayOptionsBuilder
         {
             var error = Apply(ref options, setting);
             if (error is not null) diagnostics.Add(new ConfigDiagnostic(setting.Source, $"{setting.Name}: {error}"));
+        }
+        if (options.Dispatchers.Count > 0 && (options.TlsCertificate is null || options.TlsPrivateKey is null || options.TlsCa is null))
+        {
+            var source = settings.LastOrDefault(s => s.Name == "dispatchers")?.Source ?? "dispatchers";
+            diagnostics.Add(new ConfigDiagnostic(source, "dispatchers: the relay dials dispatchers over mutual TLS; set tls_certificate, tls_private_key and tls_ca (see 'natedge-proxy ctl cert')"));
         }
         return options;
     }
@@ -90,6 +96,23 @@ public static class RelayOptionsBuilder
                 }
                 options = options with { RoutablePrivateRanges = ranges };
                 return null;
+            case "dispatchers":
+                return ApplyDispatchers(ref options, value);
+            case "tls_certificate":
+                options = options with { TlsCertificate = value.Length == 0 ? null : value };
+                return null;
+            case "tls_private_key":
+                options = options with { TlsPrivateKey = value.Length == 0 ? null : value };
+                return null;
+            case "tls_ca":
+                options = options with { TlsCa = value.Length == 0 ? null : value };
+                return null;
+            case "reconnect_delay":
+                return Seconds(value, out var reconnect) ?? Set(ref options, options with { ReconnectDelay = reconnect });
+            case "first_reconnect_delay":
+                return Seconds(value, out var firstReconnect) ?? Set(ref options, options with { FirstReconnectDelay = firstReconnect });
+            case "keepalive_interval":
+                return Seconds(value, out var keepalive) ?? Set(ref options, options with { KeepaliveInterval = keepalive });
             default:
                 return $"unknown setting; known ones are {string.Join(", ", Names)}";
         }
@@ -116,6 +139,45 @@ public static class RelayOptionsBuilder
         options = options with { PortRangeLow = low, PortRangeHigh = high };
         return null;
     }
+
+    private static string? ApplyDispatchers(ref RelayOptions options, string value)
+    {
+        var dispatchers = new List<DnsEndPoint>();
+        foreach (var item in value.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!TryHostAndPort(item, out var dispatcher)) return $"'{item}' is not host[:port] (port 1-65535, default {RelayOptions.DefaultDispatcherPort}; IPv6 as [addr]:port)";
+            dispatchers.Add(dispatcher);
+        }
+        options = options with { Dispatchers = dispatchers };
+        return null;
+    }
+
+    private static bool TryHostAndPort(string text, out DnsEndPoint endPoint)
+    {
+        endPoint = null!;
+        string host;
+        var port = RelayOptions.DefaultDispatcherPort;
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0) return false;
+            host = text[1..close];
+            var rest = text[(close + 1)..];
+            if (rest.Length > 0 && (rest[0] != ':' || !TryPort(rest[1..], out port))) return false;
+        }
+        else
+        {
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            host = colon < 0 ? text : text[..colon];
+            if (colon >= 0 && !TryPort(text[(colon + 1)..], out port)) return false;
+        }
+        if (host.Length == 0 || Uri.CheckHostName(host) == UriHostNameType.Unknown) return false;
+        endPoint = new DnsEndPoint(host, port);
+        return true;
+    }
+
+    private static bool TryPort(string text, out int port) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is > 0 and <= 65535;
 
     private static string? Seconds(string value, out TimeSpan span)
     {

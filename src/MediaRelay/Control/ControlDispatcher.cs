@@ -54,9 +54,13 @@ internal sealed class ControlDispatcher
             {
                 case ControlCommand.Update:
                     reply = _sessions.Update(request, out error);
+                    // A dispatcher takes halting as "ask another relay" (spec §3.2); the module protocol only knows error.
+                    if (error == ControlProtocolError.ShuttingDown && request.Sequence is not null) reply = ControlReply.Halting();
                     break;
                 case ControlCommand.Remove:
-                    reply = _sessions.Remove(request, out error, out _);
+                    reply = _sessions.Remove(request, out error, out var statistics);
+                    // Over the relay protocol (numbered requests) the answer is the session's statistics (spec §3.2).
+                    if (request.Sequence is not null && statistics is not null) reply = ControlReply.FromJson(statistics);
                     break;
                 case ControlCommand.Summary:
                     return ControlReply.FromJson(_sessions.SummaryJson(_version), request.Sequence);

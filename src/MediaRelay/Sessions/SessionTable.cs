@@ -62,6 +62,12 @@ internal sealed class SessionTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// A session ended on its own (timeouts, spec §4.5), with its statistics (spec §4.6) for the dispatcher's
+    /// <c>expired</c> report. Raised under the table's lock: handlers only queue.
+    /// </summary>
+    public event Action<string>? SessionExpired;
+
     public int Count
     {
         get { lock (_gate) return _sessions.Count; }
@@ -225,10 +231,20 @@ internal sealed class SessionTable : IDisposable
         }
     }
 
-    /// <summary>Stops taking new sessions (shutdown in progress).</summary>
+    /// <summary>
+    /// The table is halting and its last session has ended (graceful drain, spec §3.2). Raised under the
+    /// table's lock, and at once by <see cref="Halt"/> on an empty table: handlers only signal.
+    /// </summary>
+    public event Action? Drained;
+
+    /// <summary>Stops taking new sessions (shutdown or drain in progress); existing ones carry on.</summary>
     public void Halt()
     {
-        lock (_gate) _halting = true;
+        lock (_gate)
+        {
+            _halting = true;
+            if (_sessions.Count == 0) Drained?.Invoke();
+        }
     }
 
     /// <summary>Ends every session, recording their statistics (SIGTERM).</summary>
@@ -309,8 +325,9 @@ internal sealed class SessionTable : IDisposable
     private void ExpireSession(MediaSession session)
     {
         session.End();
-        Account(session, timedOut: true);
+        var statistics = Account(session, timedOut: true);
         Forget(session);
+        SessionExpired?.Invoke(statistics);
         _sessionsExpired++;
         var now = _relay.Time.GetUtcNow();
         _expired[session.CallId] = now;
@@ -322,6 +339,7 @@ internal sealed class SessionTable : IDisposable
         _sessions.Remove((session.CallId, session.FromTag));
         _recentReplies.Remove(session);
         foreach (var s in session.AllStreams) _ended.Add(s);
+        if (_halting && _sessions.Count == 0) Drained?.Invoke();
     }
 
     private string Account(MediaSession session, bool timedOut)

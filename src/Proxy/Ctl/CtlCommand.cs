@@ -20,6 +20,7 @@ public static class CtlCommand
         ctl.Subcommands.Add(AliasCommands.Create(options));
         ctl.Subcommands.Add(DomainCommands.Create(options));
         ctl.Subcommands.Add(UsrlocCommands.Create(options));
+        ctl.Subcommands.Add(CertCommands.Create());
         foreach (var command in RunningProxyCommands.Create(options))
         {
             ctl.Subcommands.Add(command);

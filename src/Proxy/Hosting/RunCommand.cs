@@ -89,7 +89,7 @@ internal static class RunCommand
             }));
         using var shutdown = new ShutdownSignal();
         using var tracing = Telemetry.TracingExporter.StartFromEnvironment("natedge-proxy");
-        var services = StartModules(script);
+        var services = StartModules(script, loggers);
         if (services is null)
         {
             return Program.ExitRuntimeFailure;
@@ -121,11 +121,16 @@ internal static class RunCommand
     }
 
     /// <summary>The location store, nonces and tables the script's modules need, from their modparams.</summary>
-    private static ModuleServices? StartModules(BoundScript script)
+    private static ModuleServices? StartModules(BoundScript script, ILoggerFactory loggers)
     {
         try
         {
-            return ModuleServices.StartAsync(script.Modules, TimeProvider.System).GetAwaiter().GetResult();
+            return ModuleServices.StartAsync(script.Modules, TimeProvider.System, loggers: loggers).GetAwaiter().GetResult();
+        }
+        catch (Modules.MediaProxy.Remote.RelayDispatcherException e)
+        {
+            Console.Error.WriteLine($"natedge-proxy run: {e.Message}");
+            return null;
         }
         catch (Exception e) when (e is StorageException or ArgumentException)
         {

@@ -7,7 +7,7 @@ namespace NatEdge.Proxy.Management;
 /// <summary>
 /// What a reload cannot change in a running proxy. Sockets, receive loops, the control socket and
 /// the state modules build once at start (the location store and its database, nonces, the
-/// subscriber, uri and domain tables, the transaction timers, NAT keepalives) keep their start-up
+/// subscriber, uri and domain tables, the transaction timers, NAT keepalives, the relay dispatcher) keep their start-up
 /// values until a restart: a reload reports the differences and applies the rest of the script.
 /// Loading or unloading a module changes which of that state exists, so it refuses the reload.
 /// </summary>
@@ -16,8 +16,12 @@ public static partial class StartOnlySettings
     /// <summary>Modules whose every parameter is read once, when their state is built.</summary>
     private static readonly HashSet<string> StateModules = new(StringComparer.Ordinal) { "usrloc", "auth", "auth_db", "uri_db", "domain", "tm" };
 
-    /// <summary>Parameters of other modules read once, by the NAT keepalive timer.</summary>
-    private static readonly HashSet<string> KeepaliveParameters = new(StringComparer.Ordinal) { "natping_interval", "natping_method", "ping_nated_only" };
+    /// <summary>Parameters of other modules read once: the NAT keepalive timer's and the relay dispatcher's listener.</summary>
+    private static readonly HashSet<string> StartParameters = new(StringComparer.Ordinal)
+    {
+        "natping_interval", "natping_method", "ping_nated_only",
+        "dispatcher_certificate", "dispatcher_private_key", "dispatcher_ca", "dispatcher_listen", "dispatcher_relay_timeout", "dispatcher_ping_timeout",
+    };
 
     /// <summary>Why the reload must be refused, or null when the same modules are loaded.</summary>
     public static string? ModuleSetChange(BoundScript running, BoundScript reloaded)
@@ -51,7 +55,7 @@ public static partial class StartOnlySettings
             var other = reloaded.Modules[name];
             foreach (var parameter in module.Module.Parameters)
             {
-                if (StateModules.Contains(name) || KeepaliveParameters.Contains(parameter.Name))
+                if (StateModules.Contains(name) || StartParameters.Contains(parameter.Name))
                 {
                     if (module.Describe(parameter.Name) != other.Describe(parameter.Name))
                     {

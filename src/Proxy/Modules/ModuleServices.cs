@@ -48,9 +48,11 @@ public sealed class ModuleServices : IAsyncDisposable
     /// database must have been created with <c>ctl db init</c>.
     /// </summary>
     /// <exception cref="StorageException">usrloc db_mode 1 or 2 could not load its table.</exception>
+    /// <exception cref="MediaProxy.Remote.RelayDispatcherException">The mediaproxy relay dispatcher is misconfigured or cannot listen.</exception>
     public static async Task<ModuleServices> StartAsync(
         IReadOnlyDictionary<string, ModuleSettings> modules,
         TimeProvider time,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(modules);
@@ -72,6 +74,12 @@ public sealed class ModuleServices : IAsyncDisposable
             if (modules.TryGetValue("uri_db", out var uriDb))
             {
                 services.Uris = new UriRepository(await databases.OpenAsync(uriDb, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (modules.TryGetValue("mediaproxy", out var mediaProxy)
+                && MediaProxy.Remote.RelayDispatchers.Start(mediaProxy, loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance) is { } dispatcher)
+            {
+                services._owned.Add(dispatcher);
             }
 
             if (modules.TryGetValue("domain", out var domain))

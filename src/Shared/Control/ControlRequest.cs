@@ -33,6 +33,25 @@ public sealed class ControlRequest
     /// <summary>The streams of the <c>media</c> header; null when the header is absent (a 200 OK without SDP).</summary>
     public IReadOnlyList<MediaStreamDescription>? Media { get; init; }
 
+    /// <summary>The same request numbered for the relay protocol (spec §3.2), or unnumbered with null.</summary>
+    public ControlRequest WithSequence(long? sequence) => new()
+    {
+        Command = Command,
+        Sequence = sequence,
+        Type = Type,
+        DialogId = DialogId,
+        CallId = CallId,
+        CSeq = CSeq,
+        FromUri = FromUri,
+        ToUri = ToUri,
+        FromTag = FromTag,
+        ToTag = ToTag,
+        UserAgent = UserAgent,
+        SignalingIp = SignalingIp,
+        MediaRelay = MediaRelay,
+        Media = Media,
+    };
+
     /// <summary>
     /// The relay's mandatory-header rule (spec §3.2): <c>update</c> needs call_id, from_tag, from_uri, to_uri,
     /// cseq, user_agent and type; <c>remove</c> needs call_id and from_tag.

@@ -36,9 +36,18 @@ public sealed class ControlRequestReader
         _maxRequestBytes = maxRequestBytes;
     }
 
-    public ControlReadResult TryRead(ref ReadOnlySequence<byte> buffer, out ControlRequest? request, out ControlProtocolError error)
+    public ControlReadResult TryRead(ref ReadOnlySequence<byte> buffer, out ControlRequest? request, out ControlProtocolError error) =>
+        TryRead(ref buffer, out request, out error, out _);
+
+    /// <summary>
+    /// As <see cref="TryRead(ref ReadOnlySequence{byte}, out ControlRequest?, out ControlProtocolError)"/>, and gives the
+    /// relay-protocol sequence number of a request that could not be understood when its command line had one, so its
+    /// <c>error</c> can be numbered (spec §3.2).
+    /// </summary>
+    public ControlReadResult TryRead(ref ReadOnlySequence<byte> buffer, out ControlRequest? request, out ControlProtocolError error, out long? sequence)
     {
         request = null;
+        sequence = null;
         error = ControlProtocolError.None;
         while (true)
         {
@@ -67,7 +76,7 @@ public sealed class ControlRequestReader
             }
             if (IsBlank(block)) continue;   // stray empty lines between requests carry nothing to answer
 
-            error = Parse(block, out request);
+            error = Parse(Encoding.UTF8.GetString(block), out request, out sequence);
             return error == ControlProtocolError.None ? ControlReadResult.Request : ControlReadResult.Invalid;
         }
     }
@@ -92,9 +101,13 @@ public sealed class ControlRequestReader
     }
 
     /// <summary>Decodes one request block given as text (without its terminating empty line).</summary>
-    public static ControlProtocolError Parse(string block, out ControlRequest? request)
+    public static ControlProtocolError Parse(string block, out ControlRequest? request) => Parse(block, out request, out _);
+
+    /// <summary>Decodes one request block given as text; <paramref name="sequence"/> is its number whenever the command line decoded.</summary>
+    public static ControlProtocolError Parse(string block, out ControlRequest? request, out long? sequence)
     {
         request = null;
+        sequence = null;
         // Dispatcher rule (spec §1.1): a line ending in ": " has an empty value and is dropped;
         // the first line kept is the command.
         var lines = block.Split("\r\n")
@@ -102,7 +115,7 @@ public sealed class ControlRequestReader
             .ToArray();
         if (lines.Length == 0) return ControlProtocolError.EmptyRequest;
 
-        var commandError = ParseCommandLine(lines[0], out var command, out var sequence);
+        var commandError = ParseCommandLine(lines[0], out var command, out sequence);
         if (commandError != ControlProtocolError.None) return commandError;
 
         var fields = new HeaderFields();
@@ -128,14 +141,10 @@ public sealed class ControlRequestReader
         sequence = null;
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is 0 or > 2) return ControlProtocolError.MalformedCommandLine;
+        // The number is read before the command is judged: an unknown command still gets its numbered error (spec §3.2).
+        if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)) sequence = seq;
         if (!TryParseCommand(parts[0], out command)) return ControlProtocolError.UnknownCommand;
-        if (parts.Length == 2)
-        {
-            if (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
-                return ControlProtocolError.MalformedCommandLine;
-            sequence = seq;
-        }
-        return ControlProtocolError.None;
+        return parts.Length == 2 && sequence is null ? ControlProtocolError.MalformedCommandLine : ControlProtocolError.None;
     }
 
     public static bool TryParseCommand(string token, out ControlCommand command)

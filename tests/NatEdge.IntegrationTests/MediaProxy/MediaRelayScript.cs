@@ -54,8 +54,11 @@ internal static class MediaRelayScript
         }
         """;
 
-    /// <summary>The script, with <paramref name="engaged"/> selecting engage_media_proxy() over the manual calls.</summary>
-    public static string For(string relaySocket, bool engaged = false) => $$"""
+    /// <summary>
+    /// The script, with <paramref name="engaged"/> selecting engage_media_proxy() over the manual
+    /// calls and <paramref name="modparams"/> added after the module parameters.
+    /// </summary>
+    public static string For(string relaySocket, bool engaged = false, string modparams = "") => $$"""
         fork=no
         loadmodule "sl.so"
         loadmodule "tm.so"
@@ -66,5 +69,5 @@ internal static class MediaRelayScript
         modparam("mediaproxy", "mediaproxy_socket", "{{relaySocket}}")
         modparam("mediaproxy", "mediaproxy_timeout", 5000)
 
-        """ + (engaged ? EngagedRoutes : Routes);
+        """ + modparams + (engaged ? EngagedRoutes : Routes);
 }

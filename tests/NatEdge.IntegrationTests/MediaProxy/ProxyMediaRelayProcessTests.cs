@@ -53,25 +53,19 @@ public sealed class ProxyMediaRelayProcessTests
 
         echoes.Select(e => (int)e.Sequence).ShouldBe(Enumerable.Range(0, Packets), "every packet went to the callee and came back, in order");
         echoes.ShouldAllBe(e => e.From.Equals(relayed), "the echoes come back from the relay, not from the callee");
-        var stream = (await SessionsAsync(relay)).EnumerateArray().ShouldHaveSingleItem().GetProperty("streams").EnumerateArray().ShouldHaveSingleItem();
+        var stream = (await relay.SessionsAsync()).EnumerateArray().ShouldHaveSingleItem().GetProperty("streams").EnumerateArray().ShouldHaveSingleItem();
         stream.GetProperty("caller_packets").GetInt64().ShouldBe(Packets);
         stream.GetProperty("callee_packets").GetInt64().ShouldBe(Packets);
         stream.GetProperty("callee_remote").GetString().ShouldBe($"127.0.0.1:{CalleeMediaPort}");
 
         (await caller.ByeAsync()).ShouldBe(200);
 
-        (await SessionsAsync(relay)).GetArrayLength().ShouldBe(0, "the BYE removed the session (end_media_session(), or the engaged dialog's end)");
+        (await relay.SessionsAsync()).GetArrayLength().ShouldBe(0, "the BYE removed the session (end_media_session(), or the engaged dialog's end)");
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
         var calleeSaw = await File.ReadAllTextAsync(Directory.GetFiles(sippDirectory.Path, "*_messages.log").ShouldHaveSingleItem());
         var invite = calleeSaw[calleeSaw.IndexOf("INVITE sip:", StringComparison.Ordinal)..];
         var offered = MediaCallParty.AudioEndPoint(invite[..invite.IndexOf("----", StringComparison.Ordinal)]);
         offered.Port.ShouldBeInRange(RelayLow, RelayHigh, "the INVITE reached the callee with the relay's callee-facing port");
         offered.Port.ShouldNotBe(relayed.Port);
-    }
-
-    private static async Task<JsonElement> SessionsAsync(RelayProcess relay)
-    {
-        using var control = await relay.ConnectAsync();
-        return JsonDocument.Parse(await control.SendRawAsync("sessions\r\n\r\n")).RootElement.Clone();
     }
 }

@@ -76,6 +76,44 @@ internal sealed class RelayProcess : IAsyncDisposable
         return Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
     }
 
+    /// <summary>Sends a POSIX signal by name (HUP, TERM) through kill(1).</summary>
+    public async Task SignalAsync(string name)
+    {
+        using var kill = Process.Start("kill", ["-s", name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        kill.ExitCode.ShouldBe(0);
+    }
+
+    /// <summary>Waits for the relay to exit on its own and returns its exit code; fails after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"natedge-relay did not exit within {timeout.TotalSeconds} s: {Stderr}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Ends the relay at once with SIGKILL, as a crash would: no session is ended, no socket closed cleanly.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>The relay's <c>sessions</c> answer on its control socket (spec §9).</summary>
+    public async Task<System.Text.Json.JsonElement> SessionsAsync()
+    {
+        using var control = await ConnectAsync();
+        return System.Text.Json.JsonDocument.Parse(await control.SendRawAsync("sessions\r\n\r\n")).RootElement.Clone();
+    }
+
     public Task<ControlClient> ConnectAsync() => ControlClient.ConnectAsync(SocketPath);
 
     public string[] AccountingLines()

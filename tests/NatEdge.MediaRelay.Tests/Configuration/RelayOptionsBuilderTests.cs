@@ -37,6 +37,60 @@ public class RelayOptionsBuilderTests
         options.ControlSocket.ShouldBe("/run/natedge/relay.sock");
     }
 
+    [Fact]
+    public void Dispatcher_link_defaults_follow_mediaproxy()
+    {
+        // Spec §3.1 and §3.2: no dispatcher, reconnect after 10 s (1 s after losing a link), ping every 10 s.
+        var options = RelayOptionsBuilder.Build([], []);
+        options.Dispatchers.ShouldBeEmpty();
+        options.ReconnectDelay.ShouldBe(TimeSpan.FromSeconds(10));
+        options.FirstReconnectDelay.ShouldBe(TimeSpan.FromSeconds(1));
+        options.KeepaliveInterval.ShouldBe(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Dispatchers_are_host_and_port_with_25060_by_default()
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        var options = RelayOptionsBuilder.Build(
+        [
+            new RawSetting("dispatchers", "127.0.0.1 proxy.test:5000, [::1]:25070", "relay.ini:1"),
+            new RawSetting("tls_certificate", "relay.crt", "relay.ini:2"),
+            new RawSetting("tls_private_key", "relay.key", "relay.ini:3"),
+            new RawSetting("tls_ca", "ca.crt", "relay.ini:4"),
+            new RawSetting("keepalive_interval", "0.2", "relay.ini:5"),
+        ], diagnostics);
+
+        diagnostics.ShouldBeEmpty();
+        options.Dispatchers.Select(d => $"{d.Host}/{d.Port}").ShouldBe(["127.0.0.1/25060", "proxy.test/5000", "::1/25070"]);
+        options.KeepaliveInterval.ShouldBe(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Theory]
+    [InlineData("proxy.test:0")]
+    [InlineData("proxy.test:70000")]
+    [InlineData("proxy.test:http")]
+    [InlineData("[::1")]
+    [InlineData(":25060")]
+    public void A_dispatcher_that_is_not_host_and_port_is_reported(string value)
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        RelayOptionsBuilder.Build([new RawSetting("dispatchers", value, "relay.ini:7")], diagnostics);
+
+        diagnostics.ShouldHaveSingleItem().ToString().ShouldContain("relay.ini:7");
+    }
+
+    [Fact]
+    public void Dispatchers_without_the_TLS_files_are_reported()
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        RelayOptionsBuilder.Build([new RawSetting("dispatchers", "127.0.0.1", "relay.ini:9")], diagnostics);
+
+        var diagnostic = diagnostics.ShouldHaveSingleItem().ToString();
+        diagnostic.ShouldContain("relay.ini:9");
+        diagnostic.ShouldContain("tls_certificate");
+    }
+
     [Theory]
     [InlineData("40000-60000", 10000)]   // MediaProxy's default range: 10,000 pairs, about 5,000 streams (spec §4.3)
     [InlineData("40000-49999", 5000)]    // the bench's range

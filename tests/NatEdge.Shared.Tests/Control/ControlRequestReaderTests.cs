@@ -185,4 +185,20 @@ public class ControlRequestReaderTests
         ReadOne("remove\r\ncall_id: c\r\n\r\n").CheckMandatoryHeaders().ShouldBe(ControlProtocolError.MissingMandatoryHeader);
         ReadOne("remove\r\ncall_id: c\r\nfrom_tag: f\r\n\r\n").CheckMandatoryHeaders().ShouldBe(ControlProtocolError.None);
     }
+
+    [Theory]
+    [InlineData("update 7\r\nfrom_tag: ft\r\n\r\n", ControlProtocolError.MissingCallId)]
+    [InlineData("update 7\r\ncall_id: c\r\ncseq: x\r\n\r\n", ControlProtocolError.InvalidCSeq)]
+    [InlineData("frobnicate 7\r\n\r\n", ControlProtocolError.UnknownCommand)]
+    public void A_numbered_request_that_does_not_decode_still_gives_its_sequence_number(string text, ControlProtocolError expected)
+    {
+        var buffer = Bytes(text);
+
+        new ControlRequestReader().TryRead(ref buffer, out var request, out var error, out var sequence).ShouldBe(ControlReadResult.Invalid);
+
+        request.ShouldBeNull();
+        error.ShouldBe(expected);
+        sequence.ShouldBe(7);
+        buffer.Length.ShouldBe(0);
+    }
 }

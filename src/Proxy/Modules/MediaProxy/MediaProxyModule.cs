@@ -11,7 +11,8 @@ namespace NatEdge.Proxy.Modules.MediaProxy;
 /// <summary>
 /// The mediaproxy module (route-script.md section 5, mediaproxy-protocol.md section 1): use_media_proxy()
 /// asks the relay for ports for the message's SDP and rewrites it, end_media_session() ends the
-/// session, engage_media_proxy() hands a whole dialog to the relay (<see cref="EngagedMediaSessions"/>). All talk to the relay on <c>mediaproxy_socket</c> through a <see cref="MediaRelayClient"/>.
+/// session, engage_media_proxy() hands a whole dialog to the relay (<see cref="EngagedMediaSessions"/>). All talk to the relay on <c>mediaproxy_socket</c> through a <see cref="MediaRelayClient"/>, or to remote relays
+/// dialled in to the dispatcher when <c>dispatcher_certificate</c> is set (<see cref="Remote.RelayDispatchers"/>).
 /// </summary>
 internal static class MediaProxyModule
 {
@@ -34,6 +35,7 @@ internal static class MediaProxyModule
             P.Text("ice_candidate", "none"),
             P.Text("sip_asymmetrics", "/etc/ser/sip-asymmetric-clients"),
             P.Text("rtp_asymmetrics", "/etc/ser/rtp-asymmetric-clients"),
+            .. Remote.RelayDispatchers.Parameters,
         ],
         ["usrloc", "domain"]);
 
@@ -57,7 +59,10 @@ internal static class MediaProxyModule
     }
 
     private static MediaRelayClient Client(ModuleSettings settings) =>
-        MediaRelayClients.For(settings.GetText("mediaproxy_socket"), TimeSpan.FromMilliseconds(settings.GetInteger("mediaproxy_timeout")));
+        MediaRelayClients.For(
+            settings.GetText("mediaproxy_socket"),
+            TimeSpan.FromMilliseconds(settings.GetInteger("mediaproxy_timeout")),
+            Remote.RelayDispatchers.For(settings));
 
     private static uint? IceCandidatePriority(string setting) => setting switch
     {

@@ -42,10 +42,31 @@ public sealed class MediaRelayClient : IDisposable
     /// <summary>Connections waiting for the next request.</summary>
     public int IdleConnections => _idle.Count;
 
-    /// <summary>Encodes the request as the module writes it (spec §1.2) and sends it.</summary>
+    /// <summary>
+    /// Sends the request to the remote relay that holds its call or is to take it, when the dispatcher
+    /// routes it; otherwise encodes it as the module writes it (spec §1.2) and sends it on the socket.
+    /// </summary>
     public ValueTask<RelayCallResult> SendAsync(ControlRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (_options.Dispatcher is not { } dispatcher)
+        {
+            return SendOnSocketAsync(request, cancellationToken);
+        }
+
+        return dispatcher.Routes(request) ? dispatcher.SendAsync(request, cancellationToken) : SendOnSocketBesideDispatcherAsync(dispatcher, request, cancellationToken);
+    }
+
+    /// <summary>A call the socket's relay took is noted, so that remote relays connecting later never take it over.</summary>
+    private async ValueTask<RelayCallResult> SendOnSocketBesideDispatcherAsync(Remote.RelayDispatcher dispatcher, ControlRequest request, CancellationToken cancellationToken)
+    {
+        var result = await SendOnSocketAsync(request, cancellationToken).ConfigureAwait(false);
+        dispatcher.NoteLocalCall(request, result);
+        return result;
+    }
+
+    private ValueTask<RelayCallResult> SendOnSocketAsync(ControlRequest request, CancellationToken cancellationToken)
+    {
         var encoded = new ArrayBufferWriter<byte>(512);
         if (ControlRequestWriter.Write(request, encoded) != ControlProtocolError.None)
         {

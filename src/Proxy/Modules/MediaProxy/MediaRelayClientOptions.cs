@@ -33,4 +33,10 @@ public sealed record MediaRelayClientOptions
     public double FailureRatio { get; init; } = 0.5;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Remote relays dialled in over TLS (issue 8): when one is connected, or holds the call, requests go
+    /// to it instead of the socket. Null: the socket only.
+    /// </summary>
+    public Remote.RelayDispatcher? Dispatcher { get; init; }
 }

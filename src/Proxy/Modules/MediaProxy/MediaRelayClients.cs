@@ -9,12 +9,14 @@ namespace NatEdge.Proxy.Modules.MediaProxy;
 /// </summary>
 internal static class MediaRelayClients
 {
-    private static readonly ConcurrentDictionary<(string SocketPath, TimeSpan Timeout), Lazy<MediaRelayClient>> Clients = new();
+    private static readonly ConcurrentDictionary<(string SocketPath, TimeSpan Timeout, Remote.RelayDispatcher? Dispatcher), Lazy<MediaRelayClient>> Clients = new();
 
-    public static MediaRelayClient For(string socketPath, TimeSpan timeout) =>
+    /// <summary>The client of a relay socket, routing through <paramref name="dispatcher"/> when remote relays are connected.</summary>
+    public static MediaRelayClient For(string socketPath, TimeSpan timeout, Remote.RelayDispatcher? dispatcher = null) =>
         Clients.GetOrAdd(
-            (socketPath, timeout),
-            static key => new Lazy<MediaRelayClient>(() => new MediaRelayClient(new MediaRelayClientOptions { SocketPath = key.SocketPath, Timeout = key.Timeout }))).Value;
+            (socketPath, timeout, dispatcher),
+            static key => new Lazy<MediaRelayClient>(() => new MediaRelayClient(
+                new MediaRelayClientOptions { SocketPath = key.SocketPath, Timeout = key.Timeout, Dispatcher = key.Dispatcher }))).Value;
 
     /// <summary>The relay clients the loaded script made (control socket <c>relay status</c>).</summary>
     public static IReadOnlyList<MediaRelayClient> All => [.. Clients.Values.Where(c => c.IsValueCreated).Select(c => c.Value)];

@@ -1,0 +1,266 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading.Channels;
+using NatEdge.MediaRelay.Configuration;
+using NatEdge.Shared.Control;
+using NatEdge.Shared.Security;
+
+namespace NatEdge.MediaRelay.Control;
+
+/// <summary>
+/// The relay's link to one dispatcher (mediaproxy-protocol.md section 3): dials it over TLS with the relay's
+/// certificate and checks the dispatcher's against the operator CA, answers its numbered requests from the
+/// session table, sends <c>ping</c> every keepalive interval (three unanswered end the link) and
+/// <c>expired</c> for sessions that end on their own. After a loss it dials again, first after the short
+/// delay, then after the long one.
+/// </summary>
+internal sealed class DispatcherLink : IAsyncDisposable
+{
+    /// <summary>Pings without a pong after which the dispatcher is taken for gone (spec §3.2).</summary>
+    private const int MaxUnansweredPings = 3;
+
+    private static readonly byte[] PingLine = "ping\r\n"u8.ToArray();
+    private static readonly byte[] PongLine = "pong\r\n"u8.ToArray();
+
+    private readonly DnsEndPoint _dispatcher;
+    private readonly RelayOptions _options;
+    private readonly X509Certificate2 _certificate;
+    private readonly X509Certificate2 _authority;
+    private readonly ControlDispatcher _requests;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Channel<string> _expired = Channel.CreateBounded<string>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
+    private Task? _run;
+
+    public DispatcherLink(DnsEndPoint dispatcher, RelayOptions options, X509Certificate2 certificate, X509Certificate2 authority, ControlDispatcher requests, TimeProvider time)
+    {
+        _dispatcher = dispatcher;
+        _options = options;
+        _certificate = certificate;
+        _authority = authority;
+        _requests = requests;
+        _time = time;
+    }
+
+    private string Name => $"{_dispatcher.Host}:{_dispatcher.Port}";
+
+    public void Start() => _run = RunAsync();
+
+    /// <summary>Queues the statistics of a session that ended on its own for the dispatcher; never blocks.</summary>
+    public void ReportExpired(string statistics) => _expired.Writer.TryWrite(statistics);
+
+    private async Task RunAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TimeSpan delay;
+            try
+            {
+                await using var stream = await ConnectAsync().ConfigureAwait(false);
+                RelayLog.Info($"connected to dispatcher {Name}");
+                var reason = await ServeAsync(stream).ConfigureAwait(false);
+                if (_stopping.IsCancellationRequested) return;
+                RelayLog.Warn($"lost dispatcher {Name}: {reason}; dialling again in {_options.FirstReconnectDelay.TotalSeconds:0.###} s");
+                delay = _options.FirstReconnectDelay;
+            }
+            catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException)
+            {
+                if (_stopping.IsCancellationRequested) return;
+                RelayLog.Warn($"cannot connect to dispatcher {Name}: {e.Message}; dialling again in {_options.ReconnectDelay.TotalSeconds:0.###} s");
+                delay = _options.ReconnectDelay;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<SslStream> ConnectAsync()
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        // A dispatcher that accepts but never finishes the handshake must not hold the link forever.
+        attempt.CancelAfter(_options.ReconnectDelay + TimeSpan.FromSeconds(5));
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(_dispatcher, attempt.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        string refusal = string.Empty;
+        try
+        {
+            await stream.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = _dispatcher.Host,
+                    ClientCertificates = [_certificate],
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                        RelayLinkCertificates.Verify(presented, _authority, RelayLinkRole.Dispatcher, out refusal),
+                },
+                attempt.Token).ConfigureAwait(false);
+            return stream;
+        }
+        catch (AuthenticationException e) when (refusal.Length > 0)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new AuthenticationException($"dispatcher refused: {refusal}", e);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Serves one established connection until it ends; returns why it ended.</summary>
+    private async Task<string> ServeAsync(SslStream stream)
+    {
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        using var writeGate = new SemaphoreSlim(1, 1);
+        var unansweredPings = 0;
+        var writer = new LinkWriter(stream, writeGate, connection.Token);
+        var keepalive = KeepaliveAsync(writer, () => Interlocked.Increment(ref unansweredPings), connection);
+        var expired = ForwardExpiredAsync(writer, connection.Token);
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var decoder = new ControlRequestReader();
+        string reason;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(connection.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var replies = new ArrayBufferWriter<byte>();
+                while (true)
+                {
+                    if (TrySkipPong(ref buffer))
+                    {
+                        Interlocked.Exchange(ref unansweredPings, 0);
+                        continue;
+                    }
+
+                    var status = decoder.TryRead(ref buffer, out var request, out var error, out var sequence);
+                    if (status == ControlReadResult.Incomplete) break;
+                    // A numbered request that does not decode still gets its numbered error, or the dispatcher would wait it out.
+                    var reply = status == ControlReadResult.Request ? _requests.Handle(request!) : _requests.Reject(error).WithSequence(sequence);
+                    ControlReplyWriter.Write(reply, replies);
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (replies.WrittenCount > 0) await writer.WriteAsync(replies.WrittenMemory).ConfigureAwait(false);
+                if (result.IsCompleted)
+                {
+                    reason = "the dispatcher closed the connection";
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            reason = _stopping.IsCancellationRequested ? "stopping" : $"{MaxUnansweredPings} pings unanswered";
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            reason = e.Message;
+        }
+        finally
+        {
+            await connection.CancelAsync().ConfigureAwait(false);
+            await input.CompleteAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(keepalive, expired).ConfigureAwait(false);
+        return reason;
+    }
+
+    private async Task KeepaliveAsync(LinkWriter writer, Func<int> countPing, CancellationTokenSource connection)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_options.KeepaliveInterval, _time, connection.Token).ConfigureAwait(false);
+                if (countPing() > MaxUnansweredPings)
+                {
+                    await connection.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                await writer.WriteAsync(PingLine).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The connection ended; the read loop reports why.
+        }
+    }
+
+    private async Task ForwardExpiredAsync(LinkWriter writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var statistics in _expired.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await writer.WriteAsync(Encoding.UTF8.GetBytes(ControlReplyWriter.ToLine(ControlReply.Expired(statistics)))).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Reports queued while no dispatcher is connected wait for the next connection.
+        }
+    }
+
+    /// <summary>The dispatcher's answer to a ping: one line on its own (spec §3.2, §6.5).</summary>
+    private static bool TrySkipPong(ref ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < PongLine.Length) return false;
+        Span<byte> head = stackalloc byte[6];
+        buffer.Slice(0, PongLine.Length).CopyTo(head);
+        if (!head.SequenceEqual(PongLine)) return false;
+        buffer = buffer.Slice(PongLine.Length);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_run is not null) await _run.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Whole lines onto the TLS stream, one writer at a time (replies, pings and expired reports share it).</summary>
+    private sealed class LinkWriter(SslStream stream, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+}

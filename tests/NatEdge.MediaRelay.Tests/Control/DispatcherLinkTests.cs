@@ -1,0 +1,155 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using NatEdge.MediaRelay.Control;
+using NatEdge.MediaRelay.Tests.Sessions;
+using NatEdge.Shared.Security;
+
+namespace NatEdge.MediaRelay.Tests.Control;
+
+/// <summary>The relay's side of the relay protocol (mediaproxy-protocol.md section 3) against a dispatcher played by the test.</summary>
+public sealed class DispatcherLinkTests : IDisposable
+{
+    private static readonly TimeSpan Validity = TimeSpan.FromDays(30);
+    private static readonly TimeSpan KeepaliveInterval = TimeSpan.FromMilliseconds(200);
+    private readonly X509Certificate2 _authority = OperatorCertificates.CreateAuthority("Test operator CA", DateTimeOffset.UtcNow, Validity);
+    private readonly X509Certificate2 _relayCertificate;
+    private readonly X509Certificate2 _dispatcherCertificate;
+
+    public DispatcherLinkTests()
+    {
+        _relayCertificate = OperatorCertificates.Issue(_authority, "relay1", RelayLinkRole.Relay, [], DateTimeOffset.UtcNow, Validity);
+        _dispatcherCertificate = OperatorCertificates.Issue(_authority, "proxy", RelayLinkRole.Dispatcher, [], DateTimeOffset.UtcNow, Validity);
+    }
+
+    public void Dispose()
+    {
+        _relayCertificate.Dispose();
+        _dispatcherCertificate.Dispose();
+        _authority.Dispose();
+    }
+
+    [Fact]
+    public async Task Numbered_requests_are_answered_from_the_session_table_with_their_numbers()
+    {
+        await using var linked = StartLinkedRelay(28800, 28832);
+        using var connection = await linked.Dispatcher.AcceptAsync();
+
+        await connection.WriteAsync("update 0\r\ntype: request\r\ncall_id: c1\r\ncseq: 1\r\nfrom_uri: a@x\r\nto_uri: b@x\r\nfrom_tag: ft\r\nuser_agent: ua\r\nmedia: audio:127.0.0.1:8000:sendrecv\r\n\r\n");
+        var update = (await connection.ReadReplyAsync()).ShouldNotBeNull().Split(' ');
+        await connection.WriteAsync("summary 1\r\n\r\nremove 2\r\ncall_id: c1\r\nfrom_tag: ft\r\n\r\nremove 3\r\ncall_id: c1\r\nfrom_tag: ft\r\n\r\n");
+        var summary = await connection.ReadReplyAsync();
+        var removed = await connection.ReadReplyAsync();
+        var unknown = await connection.ReadReplyAsync();
+
+        // Spec §3.2: "<seq> <payload>"; update → ip and one port per stream; remove → the statistics, error when unknown.
+        update.Length.ShouldBe(3);
+        update[0].ShouldBe("0");
+        update[1].ShouldBe("127.0.0.1");
+        int.Parse(update[2], System.Globalization.CultureInfo.InvariantCulture).ShouldBeInRange(28800, 28832);
+        summary.ShouldNotBeNull().ShouldStartWith("1 ");
+        using (var json = JsonDocument.Parse(summary[2..]))
+        {
+            json.RootElement.GetProperty("session_count").GetInt32().ShouldBe(1);
+        }
+
+        removed.ShouldNotBeNull().ShouldStartWith("2 ");
+        using (var json = JsonDocument.Parse(removed[2..]))
+        {
+            json.RootElement.GetProperty("call_id").GetString().ShouldBe("c1");
+        }
+
+        unknown.ShouldBe("3 error");
+    }
+
+    [Fact]
+    public async Task A_numbered_request_that_does_not_decode_is_answered_error_with_its_number()
+    {
+        await using var linked = StartLinkedRelay(28960, 28992);
+        using var connection = await linked.Dispatcher.AcceptAsync();
+
+        await connection.WriteAsync("update 4\r\nfrom_tag: ft\r\n\r\nupdate 5\r\ncall_id: c1\r\ncseq: one\r\n\r\nbogus 6\r\n\r\n");
+
+        // Spec §3.2: missing mandatory headers, undecodable values and unknown commands are answered error.
+        (await connection.ReadReplyAsync()).ShouldBe("4 error");
+        (await connection.ReadReplyAsync()).ShouldBe("5 error");
+        (await connection.ReadReplyAsync()).ShouldBe("6 error");
+    }
+
+    [Fact]
+    public async Task The_relay_pings_and_gives_up_after_three_unanswered_then_dials_again()
+    {
+        await using var linked = StartLinkedRelay(28840, 28872);
+        using var silent = await linked.Dispatcher.AcceptAsync();
+
+        var lines = new List<string>();
+        while (await silent.ReadLineAsync() is { } line) lines.Add(line);
+
+        // Spec §3.2: ping every keepalive interval; the relay drops the link after three unanswered pings.
+        lines.ShouldBe(["ping", "ping", "ping"]);
+        using var again = await linked.Dispatcher.AcceptAsync();
+        (await again.ReadLineAsync()).ShouldBe("ping");
+        await again.WriteAsync("pong\r\n");
+        (await again.ReadLineAsync()).ShouldBe("ping");
+    }
+
+    [Fact]
+    public async Task A_session_that_ends_on_its_own_is_reported_expired()
+    {
+        await using var linked = StartLinkedRelay(28880, 28912);
+        using var connection = await linked.Dispatcher.AcceptAsync();
+        linked.Relay.Update(Shared.Control.SdpMessageType.Request, 1, "ft", null, "audio:127.0.0.1:8000:sendrecv", callId: "silent-call");
+
+        linked.Relay.Time.Advance(TimeSpan.FromSeconds(90.2));   // stream_timeout: the party never sent a packet (spec §4.5)
+
+        var expired = (await connection.ReadReplyAsync()).ShouldNotBeNull();
+        expired.ShouldStartWith("expired ");
+        using var json = JsonDocument.Parse(expired["expired ".Length..]);
+        json.RootElement.GetProperty("call_id").GetString().ShouldBe("silent-call");
+    }
+
+    [Fact]
+    public async Task A_dispatcher_with_a_certificate_from_another_CA_is_refused()
+    {
+        using var otherAuthority = OperatorCertificates.CreateAuthority("Other CA", DateTimeOffset.UtcNow, Validity);
+        using var foreign = OperatorCertificates.Issue(otherAuthority, "proxy", RelayLinkRole.Dispatcher, [], DateTimeOffset.UtcNow, Validity);
+        await using var linked = StartLinkedRelay(28920, 28952, new FakeDispatcher(foreign, otherAuthority));
+
+        // The relay checks the dispatcher's certificate before sending anything, so it never gets a ping through.
+        await Should.ThrowAsync<Exception>(async () =>
+        {
+            using var refused = await linked.Dispatcher.AcceptAsync();
+            (await refused.ReadLineAsync()).ShouldBe("ping");
+        });
+    }
+
+    /// <summary>A session table whose link dials <paramref name="dispatcher"/> (by default one with this test's CA), every delay short.</summary>
+    private LinkedRelay StartLinkedRelay(int low, int high, FakeDispatcher? dispatcher = null)
+    {
+        var relay = new RelayFixture(low, high);
+        dispatcher ??= new FakeDispatcher(_dispatcherCertificate, _authority);
+        var options = relay.Options with
+        {
+            Dispatchers = [dispatcher.EndPoint],
+            KeepaliveInterval = KeepaliveInterval,
+            FirstReconnectDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectDelay = TimeSpan.FromMilliseconds(300),
+        };
+        var link = new DispatcherLink(dispatcher.EndPoint, options, _relayCertificate, _authority, new ControlDispatcher(relay.Table, "test"), TimeProvider.System);
+        relay.Table.SessionExpired += link.ReportExpired;
+        link.Start();
+        return new LinkedRelay(relay, dispatcher, link);
+    }
+
+    private sealed class LinkedRelay(RelayFixture relay, FakeDispatcher dispatcher, DispatcherLink link) : IAsyncDisposable
+    {
+        public RelayFixture Relay => relay;
+        public FakeDispatcher Dispatcher => dispatcher;
+
+        public async ValueTask DisposeAsync()
+        {
+            await link.DisposeAsync();
+            dispatcher.Dispose();
+            relay.Dispose();
+        }
+    }
+}
