@@ -53,7 +53,26 @@ public sealed class NatStageSippProcessTests : IClassFixture<NatLab>
 
         calling.ExitCode.ShouldBe(0, $"caller: {calling}\ncallee: {answered}\nproxy:\n{proxy.Process.Output}");
         answered.ExitCode.ShouldBe(0, $"callee: {answered}\nproxy:\n{proxy.Process.Output}");
+
+        // use_media_proxy() ran for the INVITE and, through the ;nat=yes Route, for the hold re-INVITE:
+        // both reached the callee offering the relay host, never the caller's private address.
+        var invites = ReceivedInvites(answered.Messages);
+        invites.Count.ShouldBe(2, answered.Messages);
+        invites.ShouldAllBe(invite => invite.Contains($"c=IN IP4 {NatLab.RelayHost}\n", StringComparison.Ordinal) && !invite.Contains("c=IN IP4 192.168.", StringComparison.Ordinal));
+        invites[1].ShouldContain(";nat=yes", customMessage: "the re-INVITE came back along the Record-Route the NATed caller's INVITE got");
     }
+
+    /// <summary>
+    /// The INVITE requests a SIPp phone received, from its -trace_msg log: each entry is a dashed
+    /// separator line, "UDP message received [N] bytes :", an empty line and the message, returned
+    /// with its lines ending in a line feed.
+    /// </summary>
+    private static List<string> ReceivedInvites(string log) =>
+        [.. log.Split("\n-----", StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.IndexOf("message received [", StringComparison.Ordinal) is var at and >= 0 ? entry[at..] : string.Empty)
+            .Select(entry => entry.Length == 0 ? entry : entry[(entry.IndexOf("bytes :", StringComparison.Ordinal) + "bytes :".Length)..].TrimStart())
+            .Where(message => message.StartsWith("INVITE ", StringComparison.Ordinal))
+            .Select(message => message.ReplaceLineEndings("\n"))];
 
     /// <summary>
     /// The shipped NAT stage with only what its comments ask to edit: the listen address and the
@@ -78,7 +97,7 @@ public sealed class NatStageSippProcessTests : IClassFixture<NatLab>
     }
 
     /// <summary>Runs a SIPp phone in home <paramref name="home"/> on its private address for one call.</summary>
-    private async Task<SippResult> RunSippAsync(int home, int port, string scenario, string[] extra, bool server = false)
+    private async Task<PhoneRun> RunSippAsync(int home, int port, string scenario, string[] extra, bool server = false)
     {
         using var directory = new TempDirectory("natedge-sipp-nat-");
         string[] target = server ? [] : [$"{Domain}:5060"];
@@ -94,11 +113,23 @@ public sealed class NatStageSippProcessTests : IClassFixture<NatLab>
                 "-recv_timeout", "10000",
                 "-nostdin",
                 "-trace_err", "-error_file", Path.Combine(directory.Path, "errors.log"),
+                "-trace_msg", "-message_file", Path.Combine(directory.Path, "messages.log"),
                 .. extra,
             ],
             directory.Path);
         var exitCode = await sipp.WaitForExitAsync(SippLimit + TimeSpan.FromSeconds(10));
-        var errors = Path.Combine(directory.Path, "errors.log");
-        return new SippResult(exitCode, sipp.Output, File.Exists(errors) ? await File.ReadAllTextAsync(errors) : string.Empty);
+        return new PhoneRun(exitCode, sipp.Output, await ReadAsync(directory, "errors.log"), await ReadAsync(directory, "messages.log"));
+    }
+
+    private static async Task<string> ReadAsync(TempDirectory directory, string name)
+    {
+        var path = Path.Combine(directory.Path, name);
+        return File.Exists(path) ? await File.ReadAllTextAsync(path) : string.Empty;
+    }
+
+    /// <summary>A SIPp phone's exit code (0: its call passed every check), output, error log and message log.</summary>
+    private sealed record PhoneRun(int ExitCode, string Output, string Errors, string Messages)
+    {
+        public override string ToString() => $"sipp exited {ExitCode}\n{Output}\n{Errors}";
     }
 }

@@ -46,7 +46,7 @@ public static class Registration
                 foreach (var change in changes)
                 {
                     var outcome = await store.PutAsync(change, cancellationToken).ConfigureAwait(false);
-                    if (outcome == PutOutcome.OutOfOrder)
+                    if (outcome == PutOutcome.OutOfOrder && !await IsRetransmissionAsync(store, change, cancellationToken).ConfigureAwait(false))
                     {
                         return new RegistrationResult(RegistrarError.OutOfOrderCSeq, existing);
                     }
@@ -61,6 +61,26 @@ public static class Registration
         {
             return new RegistrationResult(RegistrarError.StoreUnavailable, []);
         }
+    }
+
+    /// <summary>
+    /// A retransmitted REGISTER handled while its original was still being stored (sl keeps no
+    /// transaction; with db_mode 3 the write takes a database round trip) finds its own binding with
+    /// the same Call-ID and CSeq: it gets the same answer as the original, not 400.
+    /// </summary>
+    private static async ValueTask<bool> IsRetransmissionAsync(ILocationStore store, ContactBinding change, CancellationToken cancellationToken)
+    {
+        foreach (var stored in await store.GetAsync(change.Aor, cancellationToken).ConfigureAwait(false))
+        {
+            if (string.Equals(stored.Contact, change.Contact, StringComparison.Ordinal)
+                && string.Equals(stored.CallId, change.CallId, StringComparison.Ordinal)
+                && stored.CSeq == change.CSeq)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static RegistrarError Plan(

@@ -1,3 +1,4 @@
+using NatEdge.Proxy.Modules;
 using NatEdge.Proxy.Modules.Usrloc;
 using NatEdge.Proxy.Storage;
 using NatEdge.Proxy.Storage.Repositories;
@@ -121,6 +122,25 @@ public sealed class SaveTests
     }
 
     [Fact]
+    public async Task A_retransmission_handled_while_its_original_was_being_stored_gets_200()
+    {
+        // The original REGISTER (Call-ID reg-1, CSeq 3) is in the store, but the retransmission read
+        // the bindings before that write landed: it plans an insert and the store finds the same CSeq.
+        LateReadStore? store = null;
+        using var harness = new ModuleScriptHarness(RegistrarScript.Text(), time => ModuleServices.Create(
+            time,
+            store = new LateReadStore(new MemoryLocationStore(time, TimeSpan.FromSeconds(60))),
+            new MemoryLocationStore(time, TimeSpan.FromSeconds(60))));
+        await harness.RequestAsync(Register(cseq: 3));
+        store!.HideNextRead = true;
+
+        await harness.RequestAsync(Register(cseq: 3));
+
+        harness.LastReply.ShouldStartWith("SIP/2.0 200 OK\r\n");
+        (await harness.Bindings("1000")).ShouldHaveSingleItem().CSeq.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task An_older_cseq_for_the_same_call_id_changes_nothing()
     {
         using var harness = RegistrarScript.Harness();
@@ -229,5 +249,38 @@ public sealed class SaveTests
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
         private static StorageUnavailableException Down() => new("database unreachable");
+    }
+
+    /// <summary>A store whose next read misses what is already stored, as a read racing a write does.</summary>
+    private sealed class LateReadStore(ILocationStore inner) : ILocationStore
+    {
+        public bool HideNextRead { get; set; }
+
+        public UsrlocDbMode Mode => inner.Mode;
+
+        public ValueTask<IReadOnlyList<ContactBinding>> GetAsync(string aor, CancellationToken cancellationToken = default)
+        {
+            if (HideNextRead)
+            {
+                HideNextRead = false;
+                return new ValueTask<IReadOnlyList<ContactBinding>>([]);
+            }
+
+            return inner.GetAsync(aor, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<ContactBinding>> GetAllAsync(CancellationToken cancellationToken = default) => inner.GetAllAsync(cancellationToken);
+
+        public ValueTask<PutOutcome> PutAsync(ContactBinding binding, CancellationToken cancellationToken = default) => inner.PutAsync(binding, cancellationToken);
+
+        public ValueTask<bool> RemoveAsync(string aor, string contact, CancellationToken cancellationToken = default) => inner.RemoveAsync(aor, contact, cancellationToken);
+
+        public ValueTask<int> RemoveAllAsync(string aor, CancellationToken cancellationToken = default) => inner.RemoveAllAsync(aor, cancellationToken);
+
+        public ValueTask<int> ExpireAsync(CancellationToken cancellationToken = default) => inner.ExpireAsync(cancellationToken);
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
