@@ -40,10 +40,10 @@ internal sealed class RelayLinkPki : IDisposable
         }
     }
 
-    /// <summary>The relay settings that make a relay dial <paramref name="dispatcherPort"/> with this CA's <paramref name="relay"/> certificate; every delay short.</summary>
-    public string[] RelayArguments(string relay, int dispatcherPort) =>
+    /// <summary>The relay settings that make a relay dial the dispatcher at <paramref name="dispatcherHost"/>:<paramref name="dispatcherPort"/> with this CA's <paramref name="relay"/> certificate; every delay short.</summary>
+    public string[] RelayArguments(string relay, int dispatcherPort, string dispatcherHost = "127.0.0.1") =>
     [
-        "--dispatchers", $"127.0.0.1:{dispatcherPort}",
+        "--dispatchers", $"{dispatcherHost}:{dispatcherPort}",
         "--tls-certificate", Path.Combine(Directory, relay + ".crt"),
         "--tls-private-key", Path.Combine(Directory, relay + ".key"),
         "--tls-ca", AuthorityPath,
@@ -52,9 +52,9 @@ internal sealed class RelayLinkPki : IDisposable
         "--keepalive-interval", "1",
     ];
 
-    /// <summary>The mediaproxy modparams that make the proxy a dispatcher on <paramref name="port"/>.</summary>
-    public string DispatcherModparams(int port) => $"""
-        modparam("mediaproxy", "dispatcher_listen", "127.0.0.1:{port}")
+    /// <summary>The mediaproxy modparams that make the proxy a dispatcher on <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public string DispatcherModparams(int port, string host = "127.0.0.1") => $"""
+        modparam("mediaproxy", "dispatcher_listen", "{host}:{port}")
         modparam("mediaproxy", "dispatcher_certificate", "{DispatcherCertificatePath}")
         modparam("mediaproxy", "dispatcher_private_key", "{DispatcherKeyPath}")
         modparam("mediaproxy", "dispatcher_ca", "{AuthorityPath}")

@@ -10,12 +10,13 @@ namespace NatEdge.IntegrationTests.Nat;
 /// </summary>
 internal static class LabRelay
 {
-    public static async Task<ChildProcess> StartAsync(NatLab lab, string socket, string portRange, TempDirectory directory)
+    /// <param name="extra">More relay flags, such as the dispatchers to dial over TLS.</param>
+    public static async Task<ChildProcess> StartAsync(NatLab lab, string socket, string portRange, TempDirectory directory, params string[] extra)
     {
         var process = ChildProcess.Start(
             "ip",
             ["netns", "exec", lab.Relay, "dotnet", RelayProcess.DllPath, "run", "--control-socket", socket, "--port-range", portRange,
-             "--relay-ip", NatLab.RelayHost.ToString(), "--port-quarantine", "0", "--accounting-log", Path.Combine(directory.Path, "accounting.log")],
+             "--relay-ip", NatLab.RelayHost.ToString(), "--port-quarantine", "0", "--accounting-log", Path.Combine(directory.Path, "accounting.log"), .. extra],
             directory.Path,
             new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

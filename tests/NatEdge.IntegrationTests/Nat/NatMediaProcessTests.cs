@@ -26,13 +26,30 @@ public sealed partial class NatMediaProcessTests : IClassFixture<NatLab>
 
     public NatMediaProcessTests(NatLab lab) => _lab = lab;
 
-    [Fact]
-    public async Task Phones_behind_two_nats_hear_each_other_through_the_relay_before_and_after_hold()
+    /// <param name="overTls">
+    /// false: the proxy reaches the relay's control socket on the shared file system; true: the relay
+    /// host dials the proxy's dispatcher (198.18.0.1, issue 8) over mutual TLS, and that link is the
+    /// only way between them (the proxy's socket path leads nowhere).
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Phones_behind_two_nats_hear_each_other_through_the_relay_before_and_after_hold(bool overTls)
     {
         using var directory = new TempDirectory("natedge-nat-media-");
+        using var pki = await MediaProxy.RelayLinkPki.CreateAsync("lab-relay");
+        var dispatcherPort = FreePorts.UdpAndTcp();
         var relaySocket = Path.Combine(directory.Path, "relay.sock");
-        await using var relay = await LabRelay.StartAsync(_lab, relaySocket, PortRange, directory);
-        await using var proxy = await NatProxy.StartAsync(_lab, Script(relaySocket));
+        var proxyRelaySocket = overTls ? Path.Combine(directory.Path, "no-local-relay.sock") : relaySocket;
+        var dispatcher = overTls ? pki.DispatcherModparams(dispatcherPort, NatLab.ProxyHost.ToString()) : "";
+        await using var proxy = await NatProxy.StartAsync(_lab, Script(proxyRelaySocket, dispatcher));
+        string[] link = overTls ? pki.RelayArguments("lab-relay", dispatcherPort, NatLab.ProxyHost.ToString()) : [];
+        await using var relay = await LabRelay.StartAsync(_lab, relaySocket, PortRange, directory, link);
+        if (overTls)
+        {
+            await proxy.Process.WaitForOutputAsync("Relay CN=lab-relay connected", TimeSpan.FromSeconds(20));
+        }
+
         using var callee = new LabPhone(_lab, home: 2, user: "2100");
         using var caller = new LabPhone(_lab, home: 1, user: "1100");
         using var callerMedia = new MediaEnd(_lab, home: 1);
@@ -118,13 +135,13 @@ public sealed partial class NatMediaProcessTests : IClassFixture<NatLab>
     }
 
     /// <summary>The NAT stage's signalling (<see cref="NatProxy.Script"/>) with use_media_proxy() on every SDP offer and answer.</summary>
-    private static string Script(string relaySocket)
+    private static string Script(string relaySocket, string dispatcher)
     {
         var script = NatProxy.Script(natpingInterval: 0);
         script = ReplaceOnce(
             script,
             "modparam(\"mediaproxy\", \"natping_interval\", 0)",
-            $"modparam(\"mediaproxy\", \"natping_interval\", 0)\nmodparam(\"mediaproxy\", \"mediaproxy_socket\", \"{relaySocket}\")\nmodparam(\"mediaproxy\", \"mediaproxy_timeout\", 5000)");
+            $"modparam(\"mediaproxy\", \"natping_interval\", 0)\nmodparam(\"mediaproxy\", \"mediaproxy_socket\", \"{relaySocket}\")\nmodparam(\"mediaproxy\", \"mediaproxy_timeout\", 5000)\n{dispatcher}");
         script = ReplaceOnce(
             script,
             "if (loose_route()) {\n        t_relay();",
