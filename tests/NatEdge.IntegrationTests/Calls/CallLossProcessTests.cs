@@ -67,6 +67,20 @@ public sealed class CallLossProcessTests : IDisposable
         Regex.Count(run.CallerLog, @"^SIP/2\.0 486 ", RegexOptions.Multiline).ShouldBeGreaterThanOrEqualTo(Calls, run.Figures);
     }
 
+    [Fact]
+    public async Task Every_cancelled_call_ends_in_487_across_ten_percent_loss()
+    {
+        // The proxy sends its CANCEL once the callee's 180 is in (RFC 3261 9.1) and retransmits it
+        // like any non-INVITE request (Timer E); the callee answers a repeated CANCEL with its 200 again.
+        var run = await RunAsync("call_cancel_uac.xml", "call_cancel_uas.xml");
+
+        run.CallerExit.ShouldBe(0, $"every caller must get 200 for its CANCEL and 487 for its INVITE\n{run}");
+        run.Drops.ShouldBeGreaterThan(0, run.Figures);
+        run.SentToCallee.ShouldBeGreaterThan(3 * Calls, "the proxy must retransmit what the loss ate: " + run.Figures);
+        CountRequestLines(run.CalleeLog, "CANCEL").ShouldBeGreaterThanOrEqualTo(Calls, run.Figures);
+        Regex.Count(run.CallerLog, @"^SIP/2\.0 487 ", RegexOptions.Multiline).ShouldBeGreaterThanOrEqualTo(Calls, run.Figures);
+    }
+
     /// <summary>Runs <see cref="Calls"/> calls between the two scenarios with the loss switched on; returns what each side saw.</summary>
     private async Task<LossRun> RunAsync(string callerScenario, string calleeScenario)
     {
@@ -131,7 +145,8 @@ public sealed class CallLossProcessTests : IDisposable
         var calleeLog = ReadIfPresent(calleeDirectory, "messages.log");
         var callerLog = ReadIfPresent(callerDirectory, "messages.log");
         var figures = $"{callerScenario}: calls {Calls}, dropped {drops}, proxy to callee {sentToCallee} packets, " +
-            $"INVITEs at the callee {CountRequestLines(calleeLog, "INVITE")}, ACKs {CountRequestLines(calleeLog, "ACK")}, BYEs {CountRequestLines(calleeLog, "BYE")}";
+            $"INVITEs at the callee {CountRequestLines(calleeLog, "INVITE")}, ACKs {CountRequestLines(calleeLog, "ACK")}, " +
+            $"CANCELs {CountRequestLines(calleeLog, "CANCEL")}, BYEs {CountRequestLines(calleeLog, "BYE")}";
         Console.WriteLine(figures);
         return new LossRun(callerExit, $"{caller.Output}\n{callerErrors}\ncallee, first events:\n{Head(calleeErrors)}", drops, sentToCallee, calleeLog, callerLog, figures);
     }
