@@ -81,12 +81,25 @@ public sealed class CallLossProcessTests : IDisposable
         Regex.Count(run.CallerLog, @"^SIP/2\.0 487 ", RegexOptions.Multiline).ShouldBeGreaterThanOrEqualTo(Calls, run.Figures);
     }
 
-    /// <summary>Runs <see cref="Calls"/> calls between the two scenarios with the loss switched on; returns what each side saw.</summary>
-    private async Task<LossRun> RunAsync(string callerScenario, string calleeScenario)
+    [Fact]
+    public async Task Every_unanswered_call_is_cancelled_at_timer_c_and_ends_in_408_across_ten_percent_loss()
+    {
+        // Each call rings until fr_inv_timer, 2 s here, so that enough calls cross the loss in a short run.
+        const int unanswered = 15;
+        var run = await RunAsync("call_noanswer_uac.xml", "call_cancel_uas.xml", unanswered, inviteTimeoutSeconds: 2);
+
+        run.CallerExit.ShouldBe(0, $"every caller must get 408 when the proxy gives up\n{run}");
+        run.Drops.ShouldBeGreaterThan(0, run.Figures);
+        CountRequestLines(run.CalleeLog, "CANCEL").ShouldBeGreaterThanOrEqualTo(unanswered, "the proxy cancels each ringing branch: " + run.Figures);
+        Regex.Count(run.CallerLog, @"^SIP/2\.0 408 ", RegexOptions.Multiline).ShouldBeGreaterThanOrEqualTo(unanswered, run.Figures);
+    }
+
+    /// <summary>Runs <paramref name="calls"/> calls between the two scenarios with the loss switched on; returns what each side saw.</summary>
+    private async Task<LossRun> RunAsync(string callerScenario, string calleeScenario, int calls = Calls, int inviteTimeoutSeconds = 5)
     {
         var proxyPort = FreePorts.UdpAndTcp();
         var calleePort = FreePorts.UdpAndTcp();
-        await using var proxy = await StartProxyAsync(proxyPort);
+        await using var proxy = await StartProxyAsync(proxyPort, inviteTimeoutSeconds);
         await RegisterCalleeAsync(proxyPort, calleePort);
 
         // Both directions are lost on receipt: a DROP in OUTPUT would make the callee's sendto()
@@ -126,7 +139,7 @@ public sealed class CallLossProcessTests : IDisposable
                 "-recv_timeout", "10000",
                 "-trace_msg", "-message_file", Path.Combine(callerDirectory.Path, "messages.log"),
             ],
-            calls: Calls);
+            calls: calls);
 
         var callerExit = await caller.WaitForExitAsync(RunTimeout + TimeSpan.FromSeconds(10));
         var callerErrors = ReadIfPresent(callerDirectory, "errors.log");
@@ -144,7 +157,7 @@ public sealed class CallLossProcessTests : IDisposable
         var sentToCallee = SentToCallee();
         var calleeLog = ReadIfPresent(calleeDirectory, "messages.log");
         var callerLog = ReadIfPresent(callerDirectory, "messages.log");
-        var figures = $"{callerScenario}: calls {Calls}, dropped {drops}, proxy to callee {sentToCallee} packets, " +
+        var figures = $"{callerScenario}: calls {calls}, dropped {drops}, proxy to callee {sentToCallee} packets, " +
             $"INVITEs at the callee {CountRequestLines(calleeLog, "INVITE")}, ACKs {CountRequestLines(calleeLog, "ACK")}, " +
             $"CANCELs {CountRequestLines(calleeLog, "CANCEL")}, BYEs {CountRequestLines(calleeLog, "BYE")}";
         Console.WriteLine(figures);
@@ -158,12 +171,12 @@ public sealed class CallLossProcessTests : IDisposable
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<NatProxyHandle> StartProxyAsync(int port)
+    private async Task<NatProxyHandle> StartProxyAsync(int port, int inviteTimeoutSeconds)
     {
         var directory = new TempDirectory("natedge-loss-proxy-");
         var config = RegistrarProxy.StageOne().Replace(
             "modparam(\"usrloc\", \"db_mode\", 0)",
-            "modparam(\"usrloc\", \"db_mode\", 0)\n" + LossTimers,
+            "modparam(\"usrloc\", \"db_mode\", 0)\n" + LossTimers.Replace("\"fr_inv_timer\", 5", $"\"fr_inv_timer\", {inviteTimeoutSeconds}", StringComparison.Ordinal),
             StringComparison.Ordinal);
         var path = directory.File("proxy.cfg", config);
         var process = ChildProcess.Start(
