@@ -3,13 +3,15 @@ using System.CommandLine;
 namespace NatEdge.Proxy.Ctl;
 
 /// <summary>
-/// ctl commands only a running proxy can answer, through its control socket: <c>uptime</c>,
-/// <c>version</c>, <c>stats</c>, <c>relay status</c>, <c>reload</c>, <c>debug [LEVEL]</c>.
+/// ctl commands only a running proxy can answer, through its control socket: <c>status</c>,
+/// <c>uptime</c>, <c>version</c>, <c>stats</c>, <c>relay status</c>, <c>relay sessions</c>,
+/// <c>reload</c>, <c>debug [LEVEL]</c>.
 /// </summary>
 internal static class RunningProxyCommands
 {
     public static IEnumerable<Command> Create(CtlOptions options)
     {
+        yield return Leaf("status", "one screen on the running proxy and each media relay it uses", options, _ => "status");
         yield return Leaf("uptime", "how long the proxy has been running", options, _ => "uptime");
         yield return Leaf("version", "the running proxy's version", options, _ => "version");
         yield return Leaf("stats", "the running proxy's counters (the samples of its metrics)", options, _ => "stats");
@@ -20,6 +22,7 @@ internal static class RunningProxyCommands
 
         var relay = new Command("relay", "the media relays the running proxy uses");
         relay.Subcommands.Add(Leaf("status", "each relay's socket, connections and summary", options, _ => "relay status"));
+        relay.Subcommands.Add(Leaf("sessions", "each relay's live sessions: caller, callee, streams, packets and bytes", options, _ => "relay sessions"));
         yield return relay;
     }
 
