@@ -38,7 +38,7 @@ public sealed class ProxyStatusProcessTests : IDisposable
         await using var proxy = await ProxyProcess.StartWithArgumentsAsync(
             ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{p}", "--control-socket", ControlSocket],
             port,
-            d => d.File("media.cfg", MediaRelayScript.For(relay.SocketPath, registrar: true)));
+            d => d.File("media.cfg", WithRegistrar(MediaRelayScript.For(relay.SocketPath))));
         using var phone = new DigestPhone(proxy, "1000", "unused");
         (await phone.RegisterAsync()).ShouldStartWith("SIP/2.0 200 OK\r\n");
         using var sippDirectory = new TempDirectory("natedge-sipp-");
@@ -97,6 +97,24 @@ public sealed class ProxyStatusProcessTests : IDisposable
         status[4].ShouldBe("requests received: 0");
         status[6].ShouldStartWith("no media relay in use");
         (await ProxyCtl.RunAsync("--control-socket", ControlSocket, "relay", "sessions")).Output.ShouldStartWith("no media relay in use");
+    }
+
+    /// <summary>The media relay script with a registrar in front: REGISTER is answered by save() before any call handling.</summary>
+    private static string WithRegistrar(string script)
+    {
+        const string Registrar = """
+            route {
+                if (method == "REGISTER") {
+                    save("location");
+                    break;
+                };
+
+            """;
+        script.ShouldContain("loadmodule \"usrloc.so\"\n");
+        script.ShouldContain("route {\n");
+        return script
+            .Replace("loadmodule \"usrloc.so\"\n", "loadmodule \"usrloc.so\"\nloadmodule \"registrar.so\"\n", StringComparison.Ordinal)
+            .Replace("route {\n", Registrar, StringComparison.Ordinal);
     }
 
     private async Task<string[]> StatusAsync() => await CtlLinesAsync("status");

@@ -54,20 +54,8 @@ internal static class MediaRelayScript
         }
         """;
 
-    // Phones may register too: REGISTER is answered by save() before any call handling.
-    private const string RegistrarRoute = """
-        route {
-            if (method == "REGISTER") {
-                save("location");
-                break;
-            };
-        """;
-
-    /// <summary>
-    /// The script, with <paramref name="engaged"/> selecting engage_media_proxy() over the manual calls
-    /// and <paramref name="registrar"/> adding a registrar in front of them.
-    /// </summary>
-    public static string For(string relaySocket, bool engaged = false, bool registrar = false) => WithRegistrar(registrar, $$"""
+    /// <summary>The script, with <paramref name="engaged"/> selecting engage_media_proxy() over the manual calls.</summary>
+    public static string For(string relaySocket, bool engaged = false) => $$"""
         fork=no
         loadmodule "sl.so"
         loadmodule "tm.so"
@@ -78,11 +66,5 @@ internal static class MediaRelayScript
         modparam("mediaproxy", "mediaproxy_socket", "{{relaySocket}}")
         modparam("mediaproxy", "mediaproxy_timeout", 5000)
 
-        """ + (engaged ? EngagedRoutes : Routes));
-
-    private static string WithRegistrar(bool registrar, string script) => !registrar
-        ? script
-        : script
-            .Replace("loadmodule \"usrloc.so\"\n", "loadmodule \"usrloc.so\"\nloadmodule \"registrar.so\"\n", StringComparison.Ordinal)
-            .Replace("route {\n", RegistrarRoute + "\n", StringComparison.Ordinal);
+        """ + (engaged ? EngagedRoutes : Routes);
 }
