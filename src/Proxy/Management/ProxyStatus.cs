@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using NatEdge.Proxy.Telemetry;
 
 namespace NatEdge.Proxy.Management;
@@ -28,7 +27,7 @@ internal static class ProxyStatus
 
         lines.AddRange(await RelayQuery.DescribeEachAsync(
             "summary",
-            (relay, answer) => [$"relay {relay.Options.SocketPath}: {(answer.Text is { } summary ? Summary(summary) : answer.DownText)}"],
+            (relay, answer) => [$"relay {relay.Options.SocketPath}: {(answer.Text is { } summary ? RelaySummaryLine.Format(summary) : answer.DownText)}"],
             cancellationToken).ConfigureAwait(false));
         return ControlAnswer.Done(lines);
     }
@@ -49,68 +48,5 @@ internal static class ProxyStatus
         }
 
         return text.Append(')').ToString();
-    }
-
-    /// <summary>A relay's summary in one line; fields a stock relay does not send are left out.</summary>
-    private static string Summary(string json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return $"up, but its summary is not JSON: '{json}'";
-        }
-
-        using (document)
-        {
-            var summary = document.RootElement;
-            if (summary.ValueKind != JsonValueKind.Object)
-            {
-                return $"up, but its summary is not a JSON object: '{json}'";
-            }
-
-            var parts = new List<string> { "up", RelayJson.Text(summary, "status") ?? "status unknown" };
-            parts.Add(RelayJson.Number(summary, "session_count") is { } sessions ? FormattableString.Invariant($"{sessions} session(s)") : "sessions unknown");
-            if (summary.TryGetProperty("stream_count", out var streams) && streams.ValueKind == JsonValueKind.Object)
-            {
-                var byType = streams.EnumerateObject().Select(s => FormattableString.Invariant($"{s.Name} {s.Value}")).ToList();
-                parts.Add("streams " + (byType.Count == 0 ? "0" : string.Join(' ', byType)));
-            }
-
-            if (RelayJson.Number(summary, "port_pairs_in_use") is { } inUse && RelayJson.Number(summary, "port_pairs_total") is { } total)
-            {
-                parts.Add(FormattableString.Invariant($"port pairs {inUse} of {total} in use"));
-            }
-
-            if (RelayJson.Number(summary, "packets_relayed") is { } packets)
-            {
-                parts.Add(FormattableString.Invariant($"{packets} packets relayed"));
-            }
-
-            if (RelayJson.Number(summary, "bps_relayed") is { } bps)
-            {
-                parts.Add(FormattableString.Invariant($"{bps} bit/s"));
-            }
-
-            if (RelayJson.Number(summary, "uptime") is { } uptime)
-            {
-                parts.Add(FormattableString.Invariant($"up {uptime} s"));
-            }
-
-            if (RelayJson.Text(summary, "version") is { } version)
-            {
-                parts.Add("version " + version);
-            }
-
-            if (RelayJson.Text(summary, "ip") is { } ip)
-            {
-                parts.Add("ip " + ip);
-            }
-
-            return string.Join(", ", parts);
-        }
     }
 }

@@ -37,26 +37,25 @@ internal static class RelayQuery
         var lines = new List<string>();
         foreach (var client in clients)
         {
-            lines.AddRange(describe(client, await AskAsync(client, command, cancellationToken).ConfigureAwait(false)));
+            lines.AddRange(describe(client, await AskAsync(client.Options.SocketPath, client.Options.Timeout, command, cancellationToken).ConfigureAwait(false)));
         }
 
         return lines;
     }
 
-    /// <summary>The relay's answer to <paramref name="command"/> within the module's timeout, or why there is none.</summary>
-    private static async Task<RelayAnswer> AskAsync(MediaRelayClient client, string command, CancellationToken cancellationToken)
+    /// <summary>The relay's answer to <paramref name="command"/> within <paramref name="timeout"/>, or why there is none.</summary>
+    public static async Task<RelayAnswer> AskAsync(string socketPath, TimeSpan timeout, string command, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(client.Options.Timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(client.Options.SocketPath), timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), deadline.Token).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n\r\n"), timeout.Token).ConfigureAwait(false);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n\r\n"), deadline.Token).ConfigureAwait(false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            var line = await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            var line = await reader.ReadLineAsync(deadline.Token).ConfigureAwait(false);
             return line is null ? RelayAnswer.Down("the relay closed the connection without an answer") : RelayAnswer.Up(line.Trim());
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -14,9 +14,12 @@ internal static class RelaySessionListing
     public static async Task<ControlAnswer> DescribeAsync(CancellationToken cancellationToken) =>
         ControlAnswer.Done(await RelayQuery.DescribeEachAsync("sessions", Describe, cancellationToken).ConfigureAwait(false));
 
-    private static List<string> Describe(MediaRelayClient client, RelayAnswer answer)
+    private static List<string> Describe(MediaRelayClient client, RelayAnswer answer) => Describe(client.Options.SocketPath, answer);
+
+    /// <summary>The lines for one relay's answer to <c>sessions</c>, headed by its socket.</summary>
+    public static List<string> Describe(string socketPath, RelayAnswer answer)
     {
-        var prefix = $"relay {client.Options.SocketPath}: ";
+        var prefix = $"relay {socketPath}: ";
         if (answer.Text is not { } json)
         {
             return [prefix + answer.DownText];

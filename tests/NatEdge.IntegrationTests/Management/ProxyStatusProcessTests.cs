@@ -8,7 +8,8 @@ using NatEdge.IntegrationTests.Relay;
 namespace NatEdge.IntegrationTests.Management;
 
 /// <summary>
-/// Issue 9, <c>ctl status</c> and <c>ctl relay sessions</c> against a running proxy and relay: a
+/// Issue 9, <c>ctl status</c> and <c>ctl relay sessions</c> (through the proxy, and with
+/// <c>--relay</c> from the relay itself) against a running proxy and relay: a
 /// phone registers, a call with media goes through the relay (a SIPp callee echoes the RTP), and
 /// the screens show what that traffic must have left: the requests and replies counted, one
 /// registration, the relay's one session with its two port pairs, and per party the packets sent.
@@ -71,6 +72,14 @@ public sealed class ProxyStatusProcessTests : IDisposable
             $@"^    audio active, codecs G711u/G711u: caller 127\.0\.0\.1:{caller.RtpPort} via 127\.0\.0\.1:{relayed.Port}, {Packets} packets, {Packets * PacketBytes} bytes; " +
             $@"callee 127\.0\.0\.1:{CalleeMediaPort} via 127\.0\.0\.1:257\d\d, {Packets} packets, {Packets * PacketBytes} bytes$");
 
+        // DESIGN.md's ctl --relay SOCKET: the same relay asked directly, as on a relay host with no proxy.
+        var direct = (await ProxyCtl.RunAsync("--relay", relay.SocketPath, "relay", "sessions")).Output.TrimEnd('\n').Split('\n');
+        direct.Length.ShouldBe(3, string.Join('\n', direct));
+        direct[0].ShouldBe(sessions[0]);
+        direct[2].ShouldBe(sessions[2], "the counters do not move once the media has stopped");
+        (await ProxyCtl.RunAsync("--relay", relay.SocketPath, "relay", "summary")).Output
+            .ShouldStartWith($"relay {relay.SocketPath}: up, active, 1 session(s), streams audio 1, port pairs 2 of 16 in use, {2 * Packets} packets relayed, ");
+
         (await caller.ByeAsync()).ShouldBe(200);
 
         (await RelaySessionsAsync()).ShouldBe([$"relay {relay.SocketPath}: 0 session(s)"]);
@@ -81,6 +90,9 @@ public sealed class ProxyStatusProcessTests : IDisposable
         await relay.DisposeAsync();
         (await StatusAsync())[6].ShouldStartWith($"relay {relay.SocketPath}: down (");
         (await RelaySessionsAsync()).ShouldHaveSingleItem().ShouldStartWith($"relay {relay.SocketPath}: down (");
+        var gone = await ProxyCtl.RunAsync("--relay", relay.SocketPath, "relay", "summary");
+        gone.ExitCode.ShouldBe(1, "a relay asked directly that does not answer is an error");
+        gone.Error.ShouldStartWith($"relay {relay.SocketPath}: down (");
     }
 
     [Fact]
