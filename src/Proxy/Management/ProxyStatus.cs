@@ -7,8 +7,7 @@ namespace NatEdge.Proxy.Management;
 /// <summary>
 /// <c>status</c>: one screen on the running proxy (who it is, where it listens, transactions,
 /// registrations, requests and replies since start) and one line per media relay from the relay's
-/// own <c>summary</c> (spec §3: status, sessions, streams by media type, bit rate; NatEdge's relay
-/// adds port pairs and packets), or why the relay did not answer.
+/// own <c>summary</c> (<see cref="RelaySummaryLine"/>), or why the relay did not answer.
 /// </summary>
 internal static class ProxyStatus
 {
