@@ -15,6 +15,7 @@ public static class CtlCommand
         ctl.Options.Add(options.DbUrl);
         ctl.Options.Add(options.Config);
         ctl.Options.Add(options.ControlSocket);
+        ctl.Options.Add(options.Relay);
         ctl.Subcommands.Add(DbCommands.Create(options));
         ctl.Subcommands.Add(UserCommands.Create(options));
         ctl.Subcommands.Add(AliasCommands.Create(options));

@@ -142,6 +142,13 @@ public sealed class CtlOptions
         Recursive = true,
     };
 
+    public Option<string?> Relay { get; } = new("--relay")
+    {
+        Description = "a media relay's control socket: relay summary and relay sessions ask that relay directly, with no proxy",
+        HelpName = "SOCKET",
+        Recursive = true,
+    };
+
     public Option<string?> Config { get; } = new("--config")
     {
         Description = $"route script whose db_url modparam names the database (default {CtlSession.DefaultConfigPath})",

@@ -5,7 +5,7 @@ namespace NatEdge.Proxy.Hosting;
 
 /// <summary>
 /// The running proxy: binds every listener, starts the receive loops and then the management
-/// interface, waits for the stop signal and shuts down through one path. Returns the process exit code of the command-line contract.
+/// interface (told where the proxy listens), waits for the stop signal and shuts down through one path. Returns the process exit code of the command-line contract.
 /// </summary>
 public static class ProxyHost
 {
@@ -15,7 +15,7 @@ public static class ProxyHost
         ILoggerFactory loggers,
         ShutdownSignal shutdown,
         TimeProvider timeProvider,
-        Func<IAsyncDisposable?>? startManagement = null)
+        Func<IReadOnlyList<string>, IAsyncDisposable?>? startManagement = null)
     {
         var logger = loggers.CreateLogger("NatEdge.Proxy.Hosting");
         ProxyTransports transports;
@@ -33,9 +33,9 @@ public static class ProxyHost
         {
             using var metrics = settings.MetricsEndPoint is { } endPoint ? MetricsEndpoint.Start(endPoint, logger) : null;
             transports.Start();
-            await using var management = startManagement?.Invoke();
-            var listening = string.Join(' ', transports.All.Select(l => $"{l.Transport.ListenToken()}:{l.LocalEndPoint}"));
-            HostingLog.Started(logger, listening, settings.ConfigName);
+            var listening = transports.All.Select(l => $"{l.Transport.ListenToken()}:{l.LocalEndPoint}").ToList();
+            await using var management = startManagement?.Invoke(listening);
+            HostingLog.Started(logger, string.Join(' ', listening), settings.ConfigName);
             try
             {
                 await Task.Delay(Timeout.Infinite, shutdown.Token).ConfigureAwait(false);

@@ -105,12 +105,13 @@ internal static class RunCommand
                     loggers,
                     shutdown,
                     TimeProvider.System,
-                    () => ProxyManagement.Start(
+                    listening => ProxyManagement.Start(
                         new ScriptReloader(reloadFrom, flags, script, settings, pipeline!, logLevel, loggers.CreateLogger("NatEdge.Proxy.Management")),
                         controlSocket ?? script.Settings.Fifo,
                         services,
                         logLevel,
-                        loggers))
+                        loggers,
+                        listening))
                 .GetAwaiter().GetResult();
         }
         finally

@@ -14,7 +14,7 @@ namespace NatEdge.Proxy.Management;
 public sealed class ControlCommands
 {
     public const string Usage =
-        "commands: ul show [AOR] | ul rm AOR [CONTACT] | ul add AOR CONTACT [EXPIRES] | uptime | version | stats | relay status | reload | debug [LEVEL]";
+        "commands: ul show [AOR] | ul rm AOR [CONTACT] | ul add AOR CONTACT [EXPIRES] | status | uptime | version | stats | relay status | relay sessions | reload | debug [LEVEL]";
 
     private readonly ScriptReloader _reloader;
     private readonly RegistrationCommands _registrations;
@@ -22,8 +22,10 @@ public sealed class ControlCommands
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
+    private readonly IReadOnlyList<string> _listeners;
 
-    public ControlCommands(ScriptReloader reloader, ILocationStore? location, LogLevelSwitch logLevel, ILogger logger, TimeProvider time)
+    /// <param name="listeners">where the proxy listens, as <c>udp:IP:PORT</c> tokens (<c>status</c>)</param>
+    public ControlCommands(ScriptReloader reloader, ILocationStore? location, LogLevelSwitch logLevel, ILogger logger, TimeProvider time, IReadOnlyList<string> listeners)
     {
         ArgumentNullException.ThrowIfNull(reloader);
         ArgumentNullException.ThrowIfNull(time);
@@ -33,6 +35,7 @@ public sealed class ControlCommands
         _logger = logger;
         _time = time;
         _started = time.GetUtcNow();
+        _listeners = listeners;
     }
 
     public async Task<ControlAnswer> ExecuteAsync(string line, CancellationToken cancellationToken)
@@ -42,10 +45,12 @@ public sealed class ControlCommands
         return (words.Length == 0 ? "" : words[0], words.Length) switch
         {
             ("ul", _) => await _registrations.ExecuteAsync(words, cancellationToken).ConfigureAwait(false),
-            ("uptime", 1) => Uptime(),
+            ("status", 1) => await ProxyStatus.DescribeAsync($"natedge-proxy {Version()}, {UptimeText()}", _listeners, cancellationToken).ConfigureAwait(false),
+            ("uptime", 1) => ControlAnswer.Done(UptimeText()),
             ("version", 1) => ControlAnswer.Done($"natedge-proxy {Version()}"),
             ("stats", 1) => await StatsAsync(cancellationToken).ConfigureAwait(false),
             ("relay", 2) when words[1] == "status" => await RelayStatus.DescribeAsync(cancellationToken).ConfigureAwait(false),
+            ("relay", 2) when words[1] == "sessions" => await RelaySessionListing.DescribeAsync(cancellationToken).ConfigureAwait(false),
             ("reload", 1) => (await Task.Run(_reloader.Reload, cancellationToken).ConfigureAwait(false)).ToAnswer(),
             ("debug", 1 or 2) => Debug(words),
             ("help", 1) => ControlAnswer.Done(Usage),
@@ -53,12 +58,10 @@ public sealed class ControlCommands
         };
     }
 
-    private ControlAnswer Uptime()
+    private string UptimeText()
     {
         var up = _time.GetUtcNow() - _started;
-        return ControlAnswer.Done(string.Create(
-            CultureInfo.InvariantCulture,
-            $"up {(long)up.TotalSeconds} s since {RegistrationListing.Timestamp(_started.UtcDateTime)}"));
+        return string.Create(CultureInfo.InvariantCulture, $"up {(long)up.TotalSeconds} s since {RegistrationListing.Timestamp(_started.UtcDateTime)}");
     }
 
     private ControlAnswer Debug(string[] words)

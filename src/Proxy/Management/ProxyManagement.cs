@@ -19,7 +19,8 @@ public sealed class ProxyManagement : IAsyncDisposable
         _socket = socket;
     }
 
-    public static ProxyManagement Start(ScriptReloader reloader, string? socketPath, ModuleServices? services, LogLevelSwitch logLevel, ILoggerFactory loggers)
+    /// <param name="listeners">where the proxy listens, as <c>udp:IP:PORT</c> tokens, for <c>status</c></param>
+    public static ProxyManagement Start(ScriptReloader reloader, string? socketPath, ModuleServices? services, LogLevelSwitch logLevel, ILoggerFactory loggers, IReadOnlyList<string> listeners)
     {
         ArgumentNullException.ThrowIfNull(reloader);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -33,7 +34,7 @@ public sealed class ProxyManagement : IAsyncDisposable
         ControlSocketServer? socket = null;
         if (!string.IsNullOrEmpty(socketPath))
         {
-            var commands = new ControlCommands(reloader, services?.Location, logLevel, logger, TimeProvider.System);
+            var commands = new ControlCommands(reloader, services?.Location, logLevel, logger, TimeProvider.System, listeners);
             socket = ControlSocketServer.Start(socketPath, commands.ExecuteAsync, logger);
         }
 

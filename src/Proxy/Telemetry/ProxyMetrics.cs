@@ -19,17 +19,17 @@ public static class ProxyMetrics
 
     private static readonly IMetricFactory Factory = CreateFactory();
 
-    private static readonly Counter.Child[] RequestsByMethod = ChildrenOf(
+    private static readonly LabelledCounter RequestsByMethod = ChildrenOf(
         Factory.CreateCounter("natedge_proxy_requests_received_total", "SIP requests received and parsed, by method.", ["method"]),
         Enum.GetValues<SipMethod>(),
         static method => method == SipMethod.Extension ? OtherMethod : System.Text.Encoding.ASCII.GetString(SipMethods.GetName(method)));
 
-    private static readonly Counter.Child[] RepliesByClass = ChildrenOf(
+    private static readonly LabelledCounter RepliesByClass = ChildrenOf(
         Factory.CreateCounter("natedge_proxy_replies_sent_total", "SIP responses sent (made here or relayed from downstream), by status class.", ["class"]),
         [1, 2, 3, 4, 5, 6],
         static digit => $"{digit}xx");
 
-    private static readonly Counter.Child[] ParseErrorsByReason = ChildrenOf(
+    private static readonly LabelledCounter ParseErrorsByReason = ChildrenOf(
         Factory.CreateCounter("natedge_proxy_parse_errors_total", "Received messages refused as malformed (answered 4xx/5xx or dropped), by reason.", ["reason"]),
         Enum.GetValues<SipParseError>(),
         static error => error == SipParseError.None ? null : MetricLabels.SnakeCase(error.ToString()));
@@ -43,12 +43,12 @@ public static class ProxyMetrics
     private static readonly Counter AuthSuccesses = Factory.CreateCounter("natedge_proxy_auth_successes_total", "Credentials verified against the subscriber table.");
     private static readonly Counter AuthFailures = Factory.CreateCounter("natedge_proxy_auth_failures_total", "Credentials present but refused: wrong, unknown user, stale nonce or malformed.");
 
-    private static readonly Counter.Child[] NatPingsByOutcome = ChildrenOf(
+    private static readonly LabelledCounter NatPingsByOutcome = ChildrenOf(
         Factory.CreateCounter("natedge_proxy_nat_pings_total", "NAT keepalive pings to registered contacts, by outcome (sent, failed: no socket could send).", ["outcome"]),
         [true, false],
         static sent => sent ? "sent" : "failed");
 
-    private static readonly Counter.Child[] RelayRequestsByOutcome = ChildrenOf(
+    private static readonly LabelledCounter RelayRequestsByOutcome = ChildrenOf(
         Factory.CreateCounter("natedge_proxy_relay_requests_total", "Control requests to media relays, by outcome.", ["outcome"]),
         Enum.GetValues<RelayRequestOutcome>(),
         static outcome => MetricLabels.SnakeCase(outcome.ToString()));
@@ -60,7 +60,7 @@ public static class ProxyMetrics
 
     private static readonly Counter DatabaseOperations = Factory.CreateCounter("natedge_proxy_db_operations_total", "Database operations run (retries inside one operation count once).");
 
-    private static readonly Counter.Child[] DatabaseErrorsByReason = ChildrenOf(
+    private static readonly LabelledCounter DatabaseErrorsByReason = ChildrenOf(
         Factory.CreateCounter("natedge_proxy_db_errors_total", "Database operations that failed, by reason (unavailable: down or too slow; error: the server refused the statement).", ["reason"]),
         [true, false],
         static unavailable => unavailable ? "unavailable" : "error");
@@ -68,7 +68,7 @@ public static class ProxyMetrics
     private static readonly Gauge TransactionsActive = Factory.CreateGauge("natedge_proxy_transactions_active", "SIP transactions in the transaction table, by kind (server, client).", ["kind"]);
     private static readonly Gauge RegistrationsActive = Factory.CreateGauge("natedge_proxy_registrations_active", "Unexpired contacts in the location table.");
 
-    public static void RequestReceived(SipMethod method) => RequestsByMethod[(int)method].Inc();
+    public static void RequestReceived(SipMethod method) => RequestsByMethod.Inc((int)method);
 
     /// <summary>Counts <paramref name="message"/> when it is a response (a status line leads it).</summary>
     public static void MessageSent(ReadOnlySpan<byte> message)
@@ -76,11 +76,11 @@ public static class ProxyMetrics
         // "SIP/2.0 " then three digits: the first is the class.
         if (message.Length > 8 && message.StartsWith("SIP/2.0 "u8) && message[8] is >= (byte)'1' and <= (byte)'6')
         {
-            RepliesByClass[message[8] - '1'].Inc();
+            RepliesByClass.Inc(message[8] - '1');
         }
     }
 
-    public static void ParseError(SipParseError error) => ParseErrorsByReason[(int)error].Inc();
+    public static void ParseError(SipParseError error) => ParseErrorsByReason.Inc((int)error);
 
     public static void ScriptRan(TimeSpan elapsed) => ScriptRunTime.Observe(elapsed.TotalSeconds);
 
@@ -88,11 +88,11 @@ public static class ProxyMetrics
 
     public static void AuthVerified(bool accepted) => (accepted ? AuthSuccesses : AuthFailures).Inc();
 
-    public static void NatPinged(bool sent) => NatPingsByOutcome[sent ? 0 : 1].Inc();
+    public static void NatPinged(bool sent) => NatPingsByOutcome.Inc(sent ? 0 : 1);
 
     public static void RelayRequested(RelayRequestOutcome outcome, TimeSpan elapsed)
     {
-        RelayRequestsByOutcome[(int)outcome].Inc();
+        RelayRequestsByOutcome.Inc((int)outcome);
         if (outcome is RelayRequestOutcome.Answered or RelayRequestOutcome.Refused)
         {
             RelayRoundTrip.Observe(elapsed.TotalSeconds);
@@ -101,7 +101,7 @@ public static class ProxyMetrics
 
     public static void DatabaseOperationRan() => DatabaseOperations.Inc();
 
-    public static void DatabaseOperationFailed(bool unavailable) => DatabaseErrorsByReason[unavailable ? 0 : 1].Inc();
+    public static void DatabaseOperationFailed(bool unavailable) => DatabaseErrorsByReason.Inc(unavailable ? 0 : 1);
 
     /// <summary>Reads the transaction table's size at every scrape, for the life of the process.</summary>
     public static void ObserveTransactions(Func<(int Server, int Client)> counts)
@@ -124,6 +124,21 @@ public static class ProxyMetrics
         Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellation => RegistrationsActive.Set(await count(cancellation).ConfigureAwait(false)));
     }
 
+    /// <summary>
+    /// The figures <c>ctl status</c> shows. The scrape-time callbacks run first (as for a scrape), so
+    /// the gauges are current rather than as of the last scrape.
+    /// </summary>
+    public static async Task<ProxyFigures> ReadAsync(CancellationToken cancellationToken)
+    {
+        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        return new ProxyFigures(
+            RequestsByMethod.NonZero(),
+            RepliesByClass.NonZero(),
+            (int)TransactionsActive.WithLabels("server").Value,
+            (int)TransactionsActive.WithLabels("client").Value,
+            (int)RegistrationsActive.Value);
+    }
+
 #pragma warning disable CA1859 // Metrics.WithCustomRegistry promises only the interface; the concrete type is its detail.
     private static IMetricFactory CreateFactory()
     {
@@ -133,26 +148,7 @@ public static class ProxyMetrics
     }
 #pragma warning restore CA1859
 
-    /// <summary>
-    /// One child per value, at the value's index (enums here number from 0 with no gaps); a value
-    /// whose label is null is never counted and gets no series.
-    /// </summary>
-    private static Counter.Child[] ChildrenOf<T>(Counter counter, T[] values, Func<T, string?> label)
-    {
-        var children = new Counter.Child[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (label(values[i]) is not { } value)
-            {
-                continue;
-            }
-
-            children[i] = counter.WithLabels(value);
-
-            // Published at zero, so a rate() sees the first increment and a dashboard sees every label.
-            children[i].Publish();
-        }
-
-        return children;
-    }
+    /// <summary>One child per value, at the value's index (enums here number from 0 with no gaps).</summary>
+    private static LabelledCounter ChildrenOf<T>(Counter counter, T[] values, Func<T, string?> label) =>
+        new(counter, values.Length, i => label(values[i]));
 }

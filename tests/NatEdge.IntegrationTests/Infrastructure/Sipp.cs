@@ -26,6 +26,18 @@ public static class Sipp
         }
     }
 
+    /// <summary>
+    /// SIPp's built-in UAS answering one call on 127.0.0.1:<paramref name="sipPort"/> (180, then 200 with
+    /// SDP naming <paramref name="mediaPort"/>) and echoing the RTP it receives there to its source;
+    /// it exits 0 after the BYE, or with an error after 30 s.
+    /// </summary>
+    public static ChildProcess StartEchoingCallee(int sipPort, int mediaPort, string directory, params string[] extra) =>
+        ChildProcess.Start(
+            Executable,
+            ["-sn", "uas", "-i", "127.0.0.1", "-p", sipPort.ToString(CultureInfo.InvariantCulture), "-mp", mediaPort.ToString(CultureInfo.InvariantCulture),
+             "-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30s", "-timeout_error", .. extra],
+            directory);
+
     /// <summary>The scenario folder, loadtest/sipp/ in the repository.</summary>
     public static string Scenario(string fileName)
     {

@@ -33,11 +33,7 @@ public sealed class ProxyMediaRelayProcessTests
             directory => directory.File("media.cfg", script));
         using var sippDirectory = new TempDirectory("natedge-sipp-");
         var calleePort = FreePorts.UdpAndTcp();
-        await using var callee = ChildProcess.Start(
-            Sipp.Executable,
-            ["-sn", "uas", "-i", "127.0.0.1", "-p", calleePort.ToString(CultureInfo.InvariantCulture), "-mp", CalleeMediaPort.ToString(CultureInfo.InvariantCulture),
-             "-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_msg"],
-            sippDirectory.Path);
+        await using var callee = Sipp.StartEchoingCallee(calleePort, CalleeMediaPort, sippDirectory.Path, "-trace_msg");
         await Task.Delay(300);
         using var caller = new MediaCallParty(proxy.EndPoint);
 

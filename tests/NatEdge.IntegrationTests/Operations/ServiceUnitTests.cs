@@ -44,16 +44,27 @@ public sealed class ServiceUnitTests
     }
 
     [Fact]
-    public async Task The_proxy_runs_with_its_unit_s_command_line_and_exits_0_on_sigterm()
+    public Task The_proxy_runs_with_its_unit_s_command_line_and_exits_0_on_sigterm() =>
+        ProxyRunsAsItsUnitSaysAsync(BuiltApphost("natedge-proxy"), Path.Combine(BuiltExecutables.RepositoryRoot, "config", "natedge.cfg"));
+
+    [Fact]
+    public Task The_relay_runs_with_its_unit_s_command_line_and_exits_0_on_sigterm() =>
+        RelayRunsAsItsUnitSaysAsync(BuiltApphost("natedge-relay"), Path.Combine(BuiltExecutables.RepositoryRoot, "config", "relay.ini"), "26900-26931");
+
+    /// <summary>
+    /// Starts <paramref name="executable"/> with the proxy unit's arguments (the configuration at
+    /// <paramref name="config"/>, local ports), waits until it listens, and expects exit 0 on SIGTERM.
+    /// </summary>
+    internal static async Task ProxyRunsAsItsUnitSaysAsync(string executable, string config)
     {
         var port = FreePorts.UdpAndTcp().ToString(CultureInfo.InvariantCulture);
         var metrics = FreePorts.UdpAndTcp().ToString(CultureInfo.InvariantCulture);
         var arguments = Arguments("natedge-proxy.service")
-            .Select(a => a.Replace("/etc/natedge/natedge.cfg", Path.Combine(BuiltExecutables.RepositoryRoot, "config", "natedge.cfg"), StringComparison.Ordinal))
+            .Select(a => a.Replace("/etc/natedge/natedge.cfg", config, StringComparison.Ordinal))
             .Select(a => a.Replace("127.0.0.1:9464", $"127.0.0.1:{metrics}", StringComparison.Ordinal))
             .Concat(["--listen", $"udp:127.0.0.1:{port}"]);
         using var directory = new TempDirectory();
-        await using var proxy = ChildProcess.Start(BuiltApphost("natedge-proxy"), arguments, directory.Path);
+        await using var proxy = ChildProcess.Start(executable, arguments, directory.Path);
         await proxy.WaitForOutputAsync(ProxyProcess.StartedLine, TimeSpan.FromSeconds(20));
 
         proxy.Signal("TERM");
@@ -61,17 +72,21 @@ public sealed class ServiceUnitTests
         (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, proxy.Output);
     }
 
-    [Fact]
-    public async Task The_relay_runs_with_its_unit_s_command_line_and_exits_0_on_sigterm()
+    /// <summary>
+    /// Starts <paramref name="executable"/> with the relay unit's arguments (the settings at
+    /// <paramref name="config"/>, a local socket and <paramref name="portRange"/>), waits for its control
+    /// socket, and expects exit 0 on SIGTERM with the socket removed.
+    /// </summary>
+    internal static async Task RelayRunsAsItsUnitSaysAsync(string executable, string config, string portRange)
     {
         var metrics = FreePorts.UdpAndTcp().ToString(CultureInfo.InvariantCulture);
         using var directory = new TempDirectory();
         var socket = Path.Combine(directory.Path, "relay.sock");
         var arguments = Arguments("natedge-relay.service")
-            .Select(a => a.Replace("/etc/natedge/relay.ini", Path.Combine(BuiltExecutables.RepositoryRoot, "config", "relay.ini"), StringComparison.Ordinal))
+            .Select(a => a.Replace("/etc/natedge/relay.ini", config, StringComparison.Ordinal))
             .Select(a => a.Replace("127.0.0.1:9465", $"127.0.0.1:{metrics}", StringComparison.Ordinal))
-            .Concat(["--control-socket", socket, "--port-range", "26900-26931"]);
-        await using var relay = ChildProcess.Start(BuiltApphost("natedge-relay"), arguments, directory.Path);
+            .Concat(["--control-socket", socket, "--port-range", portRange]);
+        await using var relay = ChildProcess.Start(executable, arguments, directory.Path);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (!File.Exists(socket) && !relay.HasExited && DateTime.UtcNow < deadline)
         {
@@ -91,7 +106,7 @@ public sealed class ServiceUnitTests
         SystemdAnalyzeCandidates.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("systemd-analyze is not installed: run tests/scripts/install-deps.sh as root (Debian package `systemd`)");
 
-    private static string Unit(string name) => File.ReadAllText(Path.Combine(BuiltExecutables.RepositoryRoot, "config", "systemd", name));
+    internal static string Unit(string name) => File.ReadAllText(Path.Combine(BuiltExecutables.RepositoryRoot, "config", "systemd", name));
 
     /// <summary>The framework-dependent launcher the build writes beside each dll (what <c>dotnet publish</c> installs).</summary>
     private static string BuiltApphost(string name)
@@ -104,7 +119,7 @@ public sealed class ServiceUnitTests
     /// <summary>The unit's ExecStart after the program: its arguments (no quoting is used in these units).</summary>
     private static string[] Arguments(string unit) => Settings(Unit(unit))["ExecStart"].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..];
 
-    private static Dictionary<string, string> Settings(string unit) =>
+    internal static Dictionary<string, string> Settings(string unit) =>
         unit.Split('\n')
             .Select(line => line.Trim())
             .Where(line => line.Length > 0 && line[0] != '#' && line[0] != '[' && line.Contains('=', StringComparison.Ordinal))

@@ -113,7 +113,7 @@ public class ProxyRunCommandTests
         var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
 
         text.ShouldContain("process_");
-        var datagrams = text.Split('\n').FirstOrDefault(l => l.StartsWith("natedge_proxy_transport_udp_datagrams ", StringComparison.Ordinal));
+        var datagrams = text.Split('\n').FirstOrDefault(l => l.StartsWith("natedge_proxy_udp_datagrams_received_total ", StringComparison.Ordinal));
         datagrams.ShouldNotBeNull($"no UDP datagram counter in:\n{text}");
         double.Parse(datagrams.Split(' ')[^1], CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(1);
     }

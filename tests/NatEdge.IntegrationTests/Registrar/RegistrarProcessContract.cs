@@ -7,7 +7,7 @@ namespace NatEdge.IntegrationTests.Registrar;
 /// The guide's second stage as a process over a real database (SQLite file or MariaDB): SIPp's
 /// [authentication] against subscribers added with ctl, challenges counted by the scenarios (the
 /// 401 is required before the 200), stale nonces, check_to, and registrations that survive a
-/// SIGKILL (db_mode 1 and 2) or are shared by two proxies (db_mode 3).
+/// SIGKILL (db_mode 1 and 2), are written back at SIGTERM (db_mode 2) or are shared by two proxies (db_mode 3).
 /// </summary>
 public abstract class RegistrarProcessContract
 {
@@ -94,6 +94,22 @@ public abstract class RegistrarProcessContract
 
         var relayed = await phone.ReceiveAsync();
         relayed.ShouldStartWith($"INVITE sip:1000@127.0.0.1:{phone.Port} SIP/2.0\r\n", customMessage: restarted.Process.Output);
+    }
+
+    [Fact]
+    public async Task With_db_mode_2_a_registration_not_yet_written_back_is_flushed_at_sigterm()
+    {
+        var url = await PreparedDbUrlAsync();
+        await using var proxy = await RegistrarProxy.StartAsync(RegistrarProxy.StageOne(url, dbMode: 2, timerInterval: 600));
+        using var phone = new DigestPhone(proxy, "1000", "unused");
+        (await phone.RegisterAsync()).ShouldStartWith("SIP/2.0 200 OK\r\n");
+        (await ProxyCtl.RunAsync("--db-url", url, "ul", "show")).Output.ShouldNotContain("sip:1000@", customMessage: "write-back waits for its timer, 600 s away");
+
+        (await proxy.StopAsync()).ShouldBe(0, proxy.Process.Output);
+
+        var table = await ProxyCtl.RunAsync("--db-url", url, "ul", "show");
+        table.ExitCode.ShouldBe(0, table.Error + proxy.Process.Output);
+        table.Output.ShouldContain($"1000:\n  <sip:1000@127.0.0.1:{phone.Port}>", customMessage: "the contact written at SIGTERM");
     }
 
     [Fact]

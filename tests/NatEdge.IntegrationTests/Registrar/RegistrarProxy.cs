@@ -32,8 +32,11 @@ internal static class RegistrarProxy
                 StringComparison.Ordinal);
     }
 
-    /// <summary>Stage 1 with its contacts kept in <paramref name="dbUrl"/> under usrloc <paramref name="dbMode"/>.</summary>
-    public static string StageOne(string? dbUrl = null, int dbMode = 0)
+    /// <summary>
+    /// Stage 1 with its contacts kept in <paramref name="dbUrl"/> under usrloc <paramref name="dbMode"/>,
+    /// its timers (db_mode 2's write-back among them) every <paramref name="timerInterval"/> seconds.
+    /// </summary>
+    public static string StageOne(string? dbUrl = null, int dbMode = 0, int timerInterval = 1)
     {
         var config = Config("stage1-hello.cfg");
         config.ShouldContain("modparam(\"usrloc\", \"db_mode\", 0)");
@@ -41,7 +44,7 @@ internal static class RegistrarProxy
             ? config
             : config.Replace(
                 "modparam(\"usrloc\", \"db_mode\", 0)",
-                string.Create(CultureInfo.InvariantCulture, $"modparam(\"usrloc\", \"db_mode\", {dbMode})\nmodparam(\"usrloc\", \"db_url\", \"{dbUrl}\")\nmodparam(\"usrloc\", \"timer_interval\", 1)"),
+                string.Create(CultureInfo.InvariantCulture, $"modparam(\"usrloc\", \"db_mode\", {dbMode})\nmodparam(\"usrloc\", \"db_url\", \"{dbUrl}\")\nmodparam(\"usrloc\", \"timer_interval\", {timerInterval})"),
                 StringComparison.Ordinal);
     }
 

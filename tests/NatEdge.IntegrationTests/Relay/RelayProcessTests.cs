@@ -272,20 +272,32 @@ public class RelayProcessTests
     [Fact]
     public async Task Sigterm_stops_the_relay_cleanly_and_records_open_sessions()
     {
+        const int FromCaller = 20, FromCallee = 12;
         var relay = await RelayProcess.StartAsync("27280-27296");
         using (var control = await relay.ConnectAsync())
         using (var caller = new MediaParty(0x77))
         using (var callee = new MediaParty(0x88))
         {
-            await EstablishAsync(control, "open-at-stop", caller, callee);
+            var (callerSendsTo, calleeSendsTo) = await EstablishAsync(control, "open-at-stop", caller, callee);
+            await Task.WhenAll(caller.SendRtpAsync(callerSendsTo, FromCaller), callee.SendRtpAsync(calleeSendsTo, FromCallee));
+            await MediaParty.WaitForAsync(callee.Rtp, FromCaller);
+            await MediaParty.WaitForAsync(caller.Rtp, FromCallee);
         }
+        relay.AccountingLines().ShouldBeEmpty("a live session is accounted when it ends");
+
         await relay.DisposeAsync();
+
         relay.ExitCode.ShouldBe(0);
         relay.Stderr.ShouldContain("stopped");
         File.Exists(relay.SocketPath).ShouldBeFalse("the socket file is removed at exit");
         using var json = JsonDocument.Parse(relay.FinalAccountingLines.ShouldHaveSingleItem());
         json.RootElement.GetProperty("call_id").GetString().ShouldBe("open-at-stop");
-        json.RootElement.GetProperty("streams")[0].GetProperty("status").GetString().ShouldBe("closed");
+        var stream = json.RootElement.GetProperty("streams").EnumerateArray().ShouldHaveSingleItem();
+        stream.GetProperty("status").GetString().ShouldBe("closed");
+        stream.GetProperty("caller_packets").GetInt64().ShouldBe(FromCaller, "the traffic up to SIGTERM is in the record");
+        stream.GetProperty("callee_packets").GetInt64().ShouldBe(FromCallee);
+        stream.GetProperty("caller_bytes").GetInt64().ShouldBe(FromCaller * MediaParty.RtpBytes);
+        stream.GetProperty("callee_bytes").GetInt64().ShouldBe(FromCallee * MediaParty.RtpBytes);
     }
 
     [Theory]
