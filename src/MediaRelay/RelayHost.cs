@@ -34,7 +34,7 @@ internal sealed class RelayHost : IAsyncDisposable
         _control = new ControlServer(options.ControlSocket, options.ControlSocketMode, Dispatcher);
         if (options.Metrics is not null)
         {
-            _monitor = new MonitorHttpServer(options.Metrics, new RelayMetrics(Sessions, Context.Ports, Dispatcher),
+            _monitor = new MonitorHttpServer(options.Metrics, new RelayMetrics(Sessions, Context.Ports, Dispatcher, DispatcherLinks),
                 new StatusDocument(Sessions, Context, Version));
         }
     }
@@ -46,6 +46,9 @@ internal sealed class RelayHost : IAsyncDisposable
     public RelayContext Context { get; }
     public SessionTable Sessions { get; }
     public ControlDispatcher Dispatcher { get; }
+
+    /// <summary>The dispatcher links that are up.</summary>
+    public DispatcherLinkCount DispatcherLinks { get; } = new();
 
     public void Start()
     {
@@ -67,7 +70,7 @@ internal sealed class RelayHost : IAsyncDisposable
         _linkCertificates.Add(authority);
         foreach (var dispatcher in Options.Dispatchers)
         {
-            var link = new DispatcherLink(dispatcher, Options, certificate, authority, Dispatcher, Context.Time);
+            var link = new DispatcherLink(dispatcher, Options, certificate, authority, Dispatcher, Context.Time, DispatcherLinks);
             Sessions.SessionExpired += link.ReportExpired;
             _dispatcherLinks.Add(link);
             link.Start();

@@ -38,8 +38,11 @@ internal sealed class DispatcherLink : IAsyncDisposable
     private readonly Channel<string> _expired = Channel.CreateBounded<string>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
     private Task? _run;
 
-    public DispatcherLink(DnsEndPoint dispatcher, RelayOptions options, X509Certificate2 certificate, X509Certificate2 authority, ControlDispatcher requests, TimeProvider time)
+    private readonly DispatcherLinkCount? _count;
+
+    public DispatcherLink(DnsEndPoint dispatcher, RelayOptions options, X509Certificate2 certificate, X509Certificate2 authority, ControlDispatcher requests, TimeProvider time, DispatcherLinkCount? count = null)
     {
+        _count = count;
         _dispatcher = dispatcher;
         _options = options;
         _certificate = certificate;
@@ -64,7 +67,17 @@ internal sealed class DispatcherLink : IAsyncDisposable
             {
                 await using var stream = await ConnectAsync().ConfigureAwait(false);
                 RelayLog.Info($"connected to dispatcher {Name}");
-                var reason = await ServeAsync(stream).ConfigureAwait(false);
+                string reason;
+                _count?.LinkUp();
+                try
+                {
+                    reason = await ServeAsync(stream).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _count?.LinkDown();
+                }
+
                 if (_stopping.IsCancellationRequested) return;
                 RelayLog.Warn($"lost dispatcher {Name}: {reason}; dialling again in {_options.FirstReconnectDelay.TotalSeconds:0.###} s");
                 delay = _options.FirstReconnectDelay;

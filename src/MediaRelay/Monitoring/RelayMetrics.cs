@@ -32,9 +32,12 @@ internal sealed class RelayMetrics
     private readonly Counter _controlRequests;
     private readonly Counter _controlErrors;
     private readonly Counter _allocatedBytes;
+    private readonly Gauge _dispatchersConnected;
+    private readonly DispatcherLinkCount _links;
 
-    public RelayMetrics(SessionTable sessions, PortAllocator ports, ControlDispatcher dispatcher)
+    public RelayMetrics(SessionTable sessions, PortAllocator ports, ControlDispatcher dispatcher, DispatcherLinkCount? links = null)
     {
+        _links = links ?? new DispatcherLinkCount();
         _sessions = sessions;
         _ports = ports;
         _dispatcher = dispatcher;
@@ -53,6 +56,7 @@ internal sealed class RelayMetrics
         _controlRequests = factory.CreateCounter("natedge_relay_control_requests_total", "Control requests answered, by command and outcome (ok, error, halting).", "command", "outcome");
         _controlErrors = factory.CreateCounter("natedge_relay_control_errors_total", "Control requests answered error, by reason.", "reason");
         _allocatedBytes = factory.CreateCounter("natedge_relay_allocated_bytes_total", "Bytes allocated by the process since it started (the packet path allocates none).");
+        _dispatchersConnected = factory.CreateGauge("natedge_relay_dispatchers_connected", "Dispatchers (proxies) this relay has a TLS link up to.");
         Registry.AddBeforeCollectCallback(Collect);
     }
 
@@ -100,5 +104,6 @@ internal sealed class RelayMetrics
         foreach (var (command, outcome, count) in _dispatcher.Counts.All()) _controlRequests.WithLabels(command, outcome).IncTo(count);
         foreach (var (reason, count) in _dispatcher.ErrorCounts()) _controlErrors.WithLabels(reason.ToString()).IncTo(count);
         _allocatedBytes.IncTo(GC.GetTotalAllocatedBytes(precise: true));
+        _dispatchersConnected.Set(_links.Connected);
     }
 }

@@ -31,9 +31,13 @@ public sealed class RemoteRelayProcessTests
     {
         using var pki = await RelayLinkPki.CreateAsync("relay-a");
         var dispatcherPort = FreePorts.UdpAndTcp();
+        var monitorPort = FreePorts.UdpAndTcp();
         await using var proxy = await StartProxyAsync(pki, dispatcherPort);
-        await using var relay = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
+        await using var relay = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", [.. pki.RelayArguments("relay-a", dispatcherPort), "--metrics", $"127.0.0.1:{monitorPort}"]);
         await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
+        using var scrape = new Relay.MonitorScrape(monitorPort);
+        var samples = await Operations.ProxyMetricsProcessTests.WaitForAsync(scrape, s => s.GetValueOrDefault("natedge_relay_dispatchers_connected") == 1);
+        samples["natedge_relay_dispatchers_connected"].ShouldBe(1, "the relay counts its link to the proxy");
         using var sippDirectory = new TempDirectory("natedge-sipp-");
         var calleePort = FreePorts.UdpAndTcp();
         await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 1);
