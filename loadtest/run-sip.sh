@@ -90,7 +90,7 @@ fi
 [ "$auth" = no ] || command -v sqlite3 >/dev/null || fail "sqlite3 is missing (Debian package sqlite3): it fills the subscriber table"
 
 # The callee of the call scenarios: registered from the UAS's port before the load starts.
-callee=uas; callee_password=uaspw; uas_port=""
+callee=uas; callee_password=uaspw; uas_port=""; uac_port=""
 hold_s=0; [ "$with_uas" = no ] || hold_s=1   # the call scenarios take about 0.6 s from INVITE to the BYE's 200
 clock_ticks=$(getconf CLK_TCK)
 mkdir -p "$out"
@@ -294,11 +294,10 @@ register_callee() {  # dir, uas port
 
 # Runs the scenario at $1 calls/s against the server on $port; prints the results line.
 run_step() {
-  local implementation=$1 rate=$2 server_config=$3 dir sipp_port uas_pid="" started ended before after db_before db_after exit_code=0
+  local implementation=$1 rate=$2 server_config=$3 dir uas_pid="" started ended before after db_before db_after exit_code=0
   local calls=$((rate * duration)) extra=()
   dir="$work/sipp-$implementation-$rate-$RANDOM"
   mkdir -p "$dir"
-  sipp_port=$(free_port)
   case "$scenario" in
     regauth) write_users "$dir/users.csv"; extra=(-inf "$dir/users.csv") ;;
     callauth) write_users "$dir/users.csv"; extra=(-inf "$dir/users.csv" -s "$callee") ;;
@@ -314,7 +313,7 @@ run_step() {
   before=$(cpu_ticks "$server_pid"); db_before=$(cpu_ticks "$db_pid")
   started=$(date +%s.%N)
   (cd "$dir" && /usr/bin/time -f '%U %S' -o uac.time timeout $((duration + 40)) sipp "127.0.0.1:$port" -sf "$scenario_file" \
-      "${extra[@]}" $(sipp_common) -p "$sipp_port" -r "$rate" -rp 1000 -m "$calls" -l $((rate * 5 + 100)) \
+      "${extra[@]}" $(sipp_common) -p "$uac_port" -r "$rate" -rp 1000 -m "$calls" -l $((rate * 5 + 100)) \
       -timeout "$((duration + 30))s" -timeout_error \
       -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_counts -trace_err -error_file errors.log \
       >sipp.out 2>&1) || exit_code=$?
@@ -363,9 +362,12 @@ field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
 # Runs every rate (or the search) against the running server; prints the results lines.
 run_rates() {
   local implementation=$1 server_config=$2 line best_pass="" first_fail="" failures=0
-  # One binding for the whole server run: a registrar may hold one contact per account.
+  # One UAC port and one callee binding for the whole server run: a registrar may hold one contact
+  # per account (Kamailio's max_contacts 1 answers 503 to a second one).
+  uac_port=$(free_port)
   if [ "$with_uas" = yes ]; then
-    uas_port=$(free_port)
+    uas_port=$uac_port
+    for _ in $(seq 1 10); do [ "$uas_port" = "$uac_port" ] || break; uas_port=$(free_port); done
     mkdir -p "$work/callee-$implementation"
     register_callee "$work/callee-$implementation" "$uas_port"
   fi
