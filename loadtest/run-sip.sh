@@ -20,6 +20,7 @@ usage: loadtest/run-sip.sh --scenario NAME (--rate N | --rates N1,N2,...) [optio
   --rates LIST        rate search: each rate in turn, ascending, stopping after two failing steps in
                       a row; then one rate halfway between the best pass and the next failure
   --duration S        seconds of load per step; SIPp places rate*duration calls (default 3)
+  --warmup S          unrecorded seconds at the first rate before the runs (default 2 with --rates, else 0)
   --transport T       SIPp -t: u1 (one UDP socket, default), un, t1, tn
   --users N           accounts in the injection file of the auth scenarios (default 1000, at most 10000)
   --config FILE       NatEdge route script (default: config/stage1-hello.cfg, or stage2-auth-db.cfg
@@ -36,13 +37,14 @@ EOF_USAGE
 fail() { echo "run-sip: $*" >&2; exit 2; }
 
 scenario=""; rate_list=""; duration=3; transport=u1; config=""; proxy_dll="${NATEDGE_PROXY_DLL:-}"
-port=""; peer=""; install_peer=no; keep=no; out="${LOADTEST_OUT:-$here/results}"; users=1000; search=no
+port=""; peer=""; install_peer=no; keep=no; out="${LOADTEST_OUT:-$here/results}"; users=1000; search=no; warmup=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) scenario=${2:?}; shift 2 ;;
     --rate) rate_list=${2:?}; shift 2 ;;
     --rates) rate_list=${2:?}; search=yes; shift 2 ;;
     --duration) duration=${2:?}; shift 2 ;;
+    --warmup) warmup=${2:?}; shift 2 ;;
     --transport) transport=${2:?}; shift 2 ;;
     --users) users=${2:?}; shift 2 ;;
     --config) config=${2:?}; shift 2 ;;
@@ -72,6 +74,8 @@ rate_list=${rate_list:-50}
 [[ "$rate_list" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || fail "--rate/--rates must be positive whole numbers separated by commas"
 IFS=, read -r -a rates <<<"$rate_list"
 [[ "$duration" =~ ^[0-9]+$ && "$duration" -gt 0 && "$duration" -le 600 ]] || fail "--duration must be 1..600 seconds"
+[ -n "$warmup" ] || { [ "$search" = yes ] && warmup=2 || warmup=0; }
+[[ "$warmup" =~ ^[0-9]+$ && "$warmup" -le 30 ]] || fail "--warmup must be 0..30 seconds"
 [[ "$transport" =~ ^(u1|un|t1|tn)$ ]] || fail "--transport must be u1, un, t1 or tn"
 [[ "$users" =~ ^[0-9]+$ && "$users" -gt 0 && "$users" -le 10000 ]] || fail "--users must be 1..10000"
 [ -z "$peer" ] || [ "$peer" = kamailio ] || fail "--peer supports only kamailio"
@@ -87,7 +91,7 @@ if [ -z "$proxy_dll" ]; then
   done
 fi
 [ -n "$proxy_dll" ] && [ -f "$proxy_dll" ] || fail "natedge-proxy.dll not found: build src/Proxy -c Release or pass --proxy-dll"
-[ "$auth" = no ] || command -v sqlite3 >/dev/null || fail "sqlite3 is missing (Debian package sqlite3): it fills the subscriber table"
+[ "$auth" = no ] || python3 -c "import sqlite3" 2>/dev/null || fail "python3 with its sqlite3 module is missing: it fills the subscriber table"
 
 # The callee of the call scenarios: registered from the UAS's port before the load starts.
 callee=uas; callee_password=uaspw; uas_port=""; uac_port=""
@@ -371,9 +375,9 @@ run_rates() {
     mkdir -p "$work/callee-$implementation"
     register_callee "$work/callee-$implementation" "$uas_port"
   fi
-  if [ "$search" = yes ]; then
+  if [ "$warmup" -gt 0 ]; then
     # Not recorded: lets the .NET JIT reach its optimised code (and Kamailio its caches) before step 1.
-    (duration=2; run_step "$implementation" "${rates[0]}" "$server_config" >/dev/null)
+    (duration=$warmup; run_step "$implementation" "${rates[0]}" "$server_config" >/dev/null)
   fi
   for rate in "${rates[@]}"; do
     line=$(run_step "$implementation" "$rate" "$server_config")
