@@ -408,7 +408,7 @@ ratio_line() {
   local natedge_lines=$1 peer_lines=$2 nb pb common nc pc
   nb=$(best_rate "$natedge_lines"); pb=$(best_rate "$peer_lines")
   common=$(awk '/verdict=pass/ { for (i = 1; i <= NF; i++) if ($i ~ /^rate=/) print substr($i, 6) }' <<<"$natedge_lines" |
-    sort -n | while read -r r; do grep -q "rate=$r .*verdict=pass" <<<"$peer_lines" && echo "$r"; done | tail -1)
+    sort -n | while read -r r; do if grep -q "rate=$r .*verdict=pass" <<<"$peer_lines"; then echo "$r"; fi; done | tail -1)
   nc=NA; pc=NA
   if [ -n "$common" ]; then
     nc=$(grep "rate=$common .*verdict=pass" <<<"$natedge_lines" | tail -1 | tr ' ' '\n' | sed -n 's/^cpu_s_per_1000=//p')

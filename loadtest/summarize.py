@@ -30,9 +30,25 @@ def sip_table(path):
         verdict = r["verdict"] + (f" ({r['reason']})" if "reason" in r else "")
         out.append(f"| {r['impl']} | {r['rate']} | {verdict} | {r['failed']}/{r['calls']} | {r['challenges']} | "
                    f"{r['p50_ms']} / {r['p99_ms']} | {r['cpu_s_per_1000']} | {pct} | {r['db_cpu_s']} | {r['uac_cpu_s']} / {r['uas_cpu_s']} |")
+    peers = sorted({r["impl"] for r in runs} - {"natedge"})
     if ratio:
         out += ["", f"`{ratio}`"]
+    elif peers:
+        out += ["", f"`{computed_ratio(runs, peers[0])}` (computed here from the lines above: the runner of this file stopped before its ratio line)"]
     return "\n".join(out) + "\n"
+
+
+def computed_ratio(runs, peer):
+    """run-sip.sh's ratio line: best passing rates, and CPU per 1,000 calls at the highest rate both passed."""
+    passed = {impl: {int(r["rate"]): r for r in runs if r["impl"] == impl and r["verdict"] == "pass"} for impl in ("natedge", peer)}
+    best = {impl: max(rates, default=0) for impl, rates in passed.items()}
+    common = max(set(passed["natedge"]) & set(passed[peer]), default=None)
+    ours = passed["natedge"][common]["cpu_s_per_1000"] if common else "NA"
+    theirs = passed[peer][common]["cpu_s_per_1000"] if common else "NA"
+    rate_ratio = f"{best['natedge'] / best[peer]:.2f}" if best[peer] else "NA"
+    cpu_ratio = f"{float(ours) / float(theirs):.2f}" if common and float(theirs) > 0 else "NA"
+    return (f"ratio natedge/{peer} scenario={runs[0]['scenario']} best_rate natedge={best['natedge']} {peer}={best[peer]} rate_ratio={rate_ratio} "
+            f"cpu_per_1000_at={common or 'NA'} natedge_cpu_s_per_1000={ours} {peer}_cpu_s_per_1000={theirs} cpu_ratio={cpu_ratio}")
 
 
 def rtp_table(path):
