@@ -12,7 +12,7 @@ namespace NatEdge.Benchmarks.Forwarding;
 /// `dotnet run -c Release --project tests/NatEdge.Benchmarks -- --filter '*PacketForward*'`
 /// </summary>
 [MemoryDiagnoser]
-public sealed class PacketForwardBenchmark : IDisposable
+public class PacketForwardBenchmark : IDisposable
 {
     private const int Batch = 256;
 
@@ -47,6 +47,7 @@ public sealed class PacketForwardBenchmark : IDisposable
         _calleeFacing.Dispose();
         _caller.Dispose();
         _callee.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(OperationsPerInvoke = Batch * 2, Description = "forward one packet each way")]
