@@ -13,6 +13,9 @@ public sealed class RunSipSmokeTests
     [Theory]
     [InlineData("register", 50, 3)]
     [InlineData("options", 50, 3)]
+    [InlineData("regauth", 50, 3)]
+    [InlineData("call", 20, 3)]
+    [InlineData("callauth", 20, 3)]
     public async Task A_short_low_rate_run_completes_every_call_and_writes_its_results_line(string scenario, int rate, int seconds)
     {
         NetworkIsolation.Require();
@@ -30,6 +33,12 @@ public sealed class RunSipSmokeTests
         line["failed"].ShouldBe("0", run.Output);
         double.Parse(line["p99_ms"], CultureInfo.InvariantCulture).ShouldBeLessThan(200, "the pack's pass criterion for a rate");
         double.Parse(line["proxy_cpu_s"], CultureInfo.InvariantCulture).ShouldBeGreaterThan(0, "the proxy did the work");
+        if (scenario.EndsWith("auth", StringComparison.Ordinal))
+        {
+            line["challenges"].ShouldBe(line["successful"], "RFC 3261 22: the first REGISTER (401) or INVITE (407) of every call is challenged");
+        }
+
+        line["verdict"].ShouldBe("pass", run.Output);
         run.ExitCode.ShouldBe(0, run.Output);
     }
 }
