@@ -6,7 +6,7 @@
 # what they need themselves.
 set -euo pipefail
 
-packages=(sip-tester kamailio mariadb-server mariadb-client iproute2 iptables procps psmisc chromium python3 util-linux prometheus systemd)
+packages=(sip-tester kamailio mariadb-server mariadb-client iproute2 iptables procps psmisc chromium python3 util-linux prometheus systemd gcc libc6-dev)
 
 missing=()
 for p in "${packages[@]}"; do
