@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite drives for real (SIPp, MariaDB,
 # network-namespace tooling, headless Chromium for the relay status page, Prometheus for the scrape
-# test, systemd-analyze for the service units). Needs root; never starts a service: a
+# test, systemd-analyze for the service units, gcc for the RTP load generator). Needs root; never starts a service: a
 # policy-rc.d refuses every service start while apt runs, and the tests start
 # what they need themselves.
 set -euo pipefail
