@@ -43,6 +43,35 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
 
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
+    /// <summary>The socket's receive buffer as the kernel granted it (it reports twice the bytes asked for).</summary>
+    public int ReceiveBufferSize => _socket.ReceiveBufferSize;
+
+    /// <summary>
+    /// Room for a burst while the loops catch up: a full buffer drops datagrams, and a dropped ACK to
+    /// a 200 OK fails a call. SO_RCVBUF is capped at net.core.rmem_max (about 208 KB by default)
+    /// without complaint; a proxy running with CAP_NET_ADMIN takes the whole size with
+    /// SO_RCVBUFFORCE, as Kamailio's buffer probing aims to, and falls back to the capped size.
+    /// </summary>
+    private static void SetReceiveBuffer(Socket socket)
+    {
+        const int solSocket = 1;
+        const int soRcvBufForce = 33;
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(solSocket, soRcvBufForce, BitConverter.GetBytes(ReceiveBufferBytes));
+                return;
+            }
+        }
+        catch (SocketException)
+        {
+            // Not permitted: the capped size below is what an unprivileged proxy gets.
+        }
+
+        socket.ReceiveBufferSize = ReceiveBufferBytes;
+    }
+
     /// <summary>Binds the socket; throws <see cref="SocketException"/> when the address cannot be had.</summary>
     public static UdpSipListener Bind(IPEndPoint endPoint, int receiveLoops, ISipMessageHandler handler, ILogger logger)
     {
@@ -56,9 +85,7 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
                 socket.DualMode = false;
             }
 
-            // Room for a burst while the loops catch up; SER probes up to maxbuffer (256 KB) the same
-            // way. The kernel caps this at net.core.rmem_max without complaint.
-            socket.ReceiveBufferSize = ReceiveBufferBytes;
+            SetReceiveBuffer(socket);
             socket.Bind(endPoint);
             return new UdpSipListener(socket, receiveLoops, handler, logger);
         }

@@ -34,6 +34,18 @@ public class UdpSipListenerTests
     }
 
     [Fact]
+    public async Task The_receive_buffer_is_a_full_mebibyte_past_rmem_max_when_the_proxy_may_force_it()
+    {
+        await using var fixture = new TransportFixture();
+        var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var root = NatEdge.Proxy.Management.PeerCredentials.CurrentUser() == 0;
+
+        // socket(7): the kernel doubles the size asked for; SO_RCVBUF is capped at rmem_max, SO_RCVBUFFORCE (CAP_NET_ADMIN) is not.
+        var expected = 2 * (root ? 1 << 20 : Math.Min(1 << 20, rmemMax));
+        fixture.Udp.ReceiveBufferSize.ShouldBe(expected, $"root: {root}, rmem_max: {rmemMax}");
+    }
+
+    [Fact]
     public async Task A_failing_handler_does_not_stop_the_receive_loops()
     {
         await using var fixture = new TransportFixture();
