@@ -1,3 +1,4 @@
+using NatEdge.Shared.Sockets;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using NatEdge.Shared.Control;
@@ -39,40 +40,29 @@ internal sealed class ControlServer : IAsyncDisposable
         {
             throw new ControlSocketException($"cannot create the directory of control socket {_path}: {e.Message}", e);
         }
-        RemoveStaleSocket();
+        RefuseSocketInUse();
 
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        Socket listener;
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(_path));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_path, _mode);
-            listener.Listen(128);
+            listener = UnixSocketFile.Listen(_path, _mode, backlog: 128);
         }
         catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
         {
-            listener.Dispose();
             throw new ControlSocketException($"cannot listen on control socket {_path}: {e.Message}", e);
         }
         _listener = listener;
         _acceptLoop = AcceptLoopAsync(listener);
     }
 
-    private void RemoveStaleSocket()
+    private void RefuseSocketInUse()
     {
-        if (!File.Exists(_path)) return;
-        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        if (File.Exists(_path) && UnixSocketFile.IsAnswering(_path))
         {
-            try
-            {
-                probe.Connect(new UnixDomainSocketEndPoint(_path));
-                throw new ControlSocketException($"control socket {_path} is in use by another process (another relay running?)");
-            }
-            catch (SocketException)
-            {
-                // Nobody listens: a socket file left by a relay that did not stop cleanly.
-            }
+            throw new ControlSocketException($"control socket {_path} is in use by another process (another relay running?)");
         }
-        File.Delete(_path);
+
+        // Nobody listens: a socket file left by a relay that did not stop cleanly is replaced by the bind.
     }
 
     private async Task AcceptLoopAsync(Socket listener)

@@ -36,7 +36,7 @@ public static class ControlLink
         }
 
         var fifo = ScriptLoader.BindText(File.ReadAllText(config), config, out _).Settings.Fifo;
-        return !string.IsNullOrEmpty(fifo) && ControlSocketServer.IsAnswering(fifo) ? fifo : null;
+        return !string.IsNullOrEmpty(fifo) && Shared.Sockets.UnixSocketFile.IsAnswering(fifo) ? fifo : null;
     }
 
     /// <summary>Sends one command line and prints its answer; returns ctl's exit code.</summary>

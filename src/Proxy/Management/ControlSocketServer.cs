@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using NatEdge.Shared.Sockets;
 
 namespace NatEdge.Proxy.Management;
 
@@ -45,7 +46,7 @@ public sealed class ControlSocketServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(execute);
         ArgumentNullException.ThrowIfNull(logger);
-        if (File.Exists(path) && IsAnswering(path))
+        if (File.Exists(path) && UnixSocketFile.IsAnswering(path))
         {
             ManagementLog.SocketInUse(logger, path);
             return null;
@@ -54,7 +55,7 @@ public sealed class ControlSocketServer : IAsyncDisposable
         Socket? listener = null;
         try
         {
-            listener = BindOwnerOnly(path);
+            listener = UnixSocketFile.Listen(path, UnixFileMode.UserRead | UnixFileMode.UserWrite, backlog: 16);
             var server = new ControlSocketServer(listener, path, execute, logger);
             server._accepting = server.AcceptLoopAsync();
             ManagementLog.Listening(logger, path);
@@ -83,46 +84,6 @@ public sealed class ControlSocketServer : IAsyncDisposable
 
         File.Delete(_path);
         _stop.Dispose();
-    }
-
-    /// <summary>
-    /// Binds under a temporary name, restricts it to the owner, then renames it into place, so the
-    /// socket is never reachable with the default mode.
-    /// </summary>
-    private static Socket BindOwnerOnly(string path)
-    {
-        var staging = $"{path}.{Environment.ProcessId}.new";
-        File.Delete(staging);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Bind(new UnixDomainSocketEndPoint(staging));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(staging, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Move(staging, path, overwrite: true);
-            socket.Listen(16);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            File.Delete(staging);
-            throw;
-        }
-    }
-
-    /// <summary>Whether a process accepts connections on <paramref name="path"/>; a stale file left by a killed proxy does not.</summary>
-    public static bool IsAnswering(string path)
-    {
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private async Task AcceptLoopAsync()

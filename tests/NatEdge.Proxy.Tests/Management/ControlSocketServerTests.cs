@@ -58,7 +58,7 @@ public sealed class ControlSocketServerTests : IAsyncLifetime
     public void A_second_server_on_a_path_a_live_one_answers_on_does_not_start()
     {
         ControlSocketServer.Start(SocketPath, Execute, NullLogger.Instance).ShouldBeNull();
-        ControlSocketServer.IsAnswering(SocketPath).ShouldBeTrue("the first server keeps its socket");
+        NatEdge.Shared.Sockets.UnixSocketFile.IsAnswering(SocketPath).ShouldBeTrue("the first server keeps its socket");
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class ControlSocketServerTests : IAsyncLifetime
         await using var server = ControlSocketServer.Start(stale, Execute, NullLogger.Instance);
 
         server.ShouldNotBeNull();
-        ControlSocketServer.IsAnswering(stale).ShouldBeTrue();
+        NatEdge.Shared.Sockets.UnixSocketFile.IsAnswering(stale).ShouldBeTrue();
     }
 
     private static Task<ControlAnswer> Execute(string line, CancellationToken cancellationToken) => line switch
