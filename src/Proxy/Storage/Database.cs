@@ -4,6 +4,7 @@ using NatEdge.Proxy.Storage.MySql;
 using NatEdge.Proxy.Storage.Sqlite;
 using NatEdge.Proxy.Telemetry;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -13,7 +14,10 @@ namespace NatEdge.Proxy.Storage;
 /// One database named by a <c>db_url</c>. Every operation opens a pooled connection, runs, and
 /// gives it back; transient faults are retried (Polly), the whole operation is bounded in time,
 /// and a database that is down surfaces as <see cref="StorageUnavailableException"/> instead of
-/// a hang. Thread-safe: the repositories share one instance.
+/// a hang. Once operations keep failing for want of a server, a circuit breaker fails the next
+/// ones at once for a short while: under load every REGISTER would otherwise wait out its own
+/// retries, the receive loops would fall behind, and phones would retransmit into a growing
+/// queue. Thread-safe: the repositories share one instance.
 /// </summary>
 public sealed class Database
 {
@@ -27,13 +31,23 @@ public sealed class Database
     private readonly ISqlProvider _provider;
     private readonly ResiliencePipeline _pipeline;
     private readonly TimeSpan _operationTimeout;
+    private readonly TimeSpan _breakDuration;
 
     private Database(DbUrl url, ISqlProvider provider, DatabaseOptions options)
     {
         Url = url;
         _provider = provider;
         _operationTimeout = options.OperationTimeout;
-        _pipeline = new ResiliencePipelineBuilder()
+        _breakDuration = options.BreakDuration;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<TimeoutRejectedException>().Handle<Exception>(provider.IsUnreachable),
+                FailureRatio = 1.0,
+                MinimumThroughput = options.BreakAfterFailures,
+                SamplingDuration = options.BreakSamplingDuration,
+                BreakDuration = options.BreakDuration,
+            })
             .AddTimeout(options.OperationTimeout)
             .AddRetry(new RetryStrategyOptions
             {
@@ -101,6 +115,13 @@ public sealed class Database
                 _ = attempt.ContinueWith(static done => done.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 throw new TimeoutRejectedException("abandoned", _operationTimeout);
             }
+        }
+        catch (BrokenCircuitException)
+        {
+            ProxyMetrics.DatabaseOperationFailed(unavailable: true);
+            trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
+            throw new StorageUnavailableException(
+                $"database unreachable ({Url}): it failed every recent operation; the next attempt is at most {_breakDuration.TotalSeconds:0.#} s away");
         }
         catch (TimeoutRejectedException timeout)
         {

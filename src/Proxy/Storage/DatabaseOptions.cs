@@ -21,4 +21,21 @@ public sealed record DatabaseOptions
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public int MaxPoolSize { get; init; } = 32;
+
+    /// <summary>
+    /// Operations that must all have failed, within <see cref="BreakSamplingDuration"/>, for want
+    /// of a server before the breaker opens.
+    /// </summary>
+    public int BreakAfterFailures { get; init; } = 3;
+
+    public TimeSpan BreakSamplingDuration { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long an open breaker answers for the database without trying it; then one operation
+    /// probes it. Short, so registrations resume within about a second of the server's return.
+    /// </summary>
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock of the timeout, retry delays and breaker; tests pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
