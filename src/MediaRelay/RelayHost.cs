@@ -87,6 +87,7 @@ internal sealed class RelayHost : IAsyncDisposable
         if (_monitor is not null) await _monitor.DisposeAsync().ConfigureAwait(false);
         Sessions.EndAll();
         _wheel.Dispose();
+        Context.Dispose();
         _accounting.Dispose();
         RelayLog.Info("natedge-relay stopped");
     }

@@ -76,5 +76,8 @@ public sealed record RelayOptions
     /// <summary>Interval of <c>ping</c> on each dispatcher link (spec §3.2 <c>keepalive_interval</c>); three unanswered end the link.</summary>
     public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Threads that receive and forward media, each with its own epoll set: one per core, as rtpengine's default.</summary>
+    public int ForwardingThreads { get; init; } = Environment.ProcessorCount;
+
     public int PortPairCount => (PortRangeHigh + 1 - PortRangeLow) / 2;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace NatEdge.MediaRelay.Forwarding;
 
@@ -38,6 +39,9 @@ internal sealed class RelayEndpoint : IDisposable
 
     public Socket Socket { get; }
     public bool IsRtp { get; }
+
+    /// <summary>The endpoint's place in the <see cref="PacketReactor"/>; ended before the socket closes.</summary>
+    public IDisposable? ReceiveRegistration { get; set; }
     public int LocalPort { get; }
 
     /// <summary>The endpoint facing the other party of the same sub-stream: packets received here leave through it.</summary>
@@ -103,17 +107,32 @@ internal sealed class RelayEndpoint : IDisposable
             Interlocked.Increment(ref _unroutable);
             return;
         }
+        if (!peer.TrySend(packet, target)) Interlocked.Increment(ref _sendErrors);
+    }
+
+    /// <summary>
+    /// Sends without waiting: a full send buffer drops the packet (as a router would) rather than
+    /// stall the receive thread that carries other streams. A socket closed meanwhile counts as sent:
+    /// its stream is being torn down.
+    /// </summary>
+    private bool TrySend(ReadOnlySpan<byte> packet, SocketAddress target)
+    {
+        var handle = Socket.SafeHandle;
+        var added = false;
         try
         {
-            peer.Socket.SendTo(packet, SocketFlags.None, target);
-        }
-        catch (SocketException)
-        {
-            Interlocked.Increment(ref _sendErrors);
+            handle.DangerousAddRef(ref added);
+            return LinuxSockets.SendTo(
+                handle.DangerousGetHandle(), ref MemoryMarshal.GetReference(packet), (nuint)packet.Length, LinuxSockets.MsgDontWait,
+                ref MemoryMarshal.GetReference(target.Buffer.Span), (uint)target.Size) >= 0;
         }
         catch (ObjectDisposedException)
         {
-            // The stream is being torn down; the receive loop ends with the socket.
+            return true;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
         }
     }
 
@@ -130,5 +149,9 @@ internal sealed class RelayEndpoint : IDisposable
     private static IPEndPoint ToEndPoint(SocketAddress address) =>
         (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
 
-    public void Dispose() => Socket.Dispose();
+    public void Dispose()
+    {
+        ReceiveRegistration?.Dispose();
+        Socket.Dispose();
+    }
 }

@@ -6,9 +6,11 @@ using NatEdge.Shared.Timing;
 
 namespace NatEdge.MediaRelay.Sessions;
 
-/// <summary>What every session and stream of one relay shares: settings, clock, timer wheel, ports.</summary>
-internal sealed class RelayContext
+/// <summary>What every session and stream of one relay shares: settings, clock, timer wheel, ports, receive threads.</summary>
+internal sealed class RelayContext : IDisposable
 {
+    private PacketReactor? _reactor;
+
     public RelayContext(RelayOptions options, TimeProvider time, TimerWheel wheel)
     {
         Options = options;
@@ -28,6 +30,9 @@ internal sealed class RelayContext
     public IPAddress AdvertisedIp { get; }
     public IPAddress BindIp { get; }
 
-    /// <summary>Starts the receive loops of a new stream; tests may observe or replace it.</summary>
-    public Action<RelayEndpoint> StartLoop { get; init; } = endpoint => _ = ForwardingLoop.Start(endpoint);
+    /// <summary>Starts receiving for the endpoints of a new stream; the threads start with the first stream.</summary>
+    public void StartLoop(RelayEndpoint endpoint) =>
+        LazyInitializer.EnsureInitialized(ref _reactor, () => new PacketReactor(Options.ForwardingThreads)).Add(endpoint);
+
+    public void Dispose() => _reactor?.Dispose();
 }

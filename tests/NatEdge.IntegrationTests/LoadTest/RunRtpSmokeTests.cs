@@ -36,7 +36,7 @@ public sealed class RunRtpSmokeTests
             line["streams"].ShouldBe((2 * Calls).ToString(CultureInfo.InvariantCulture), "a call is a stream each way");
             line["dead_streams"].ShouldBe("0", runner.Output);
             double.Parse(line["loss_pct"], CultureInfo.InvariantCulture).ShouldBeLessThan(0.1, runner.Output);
-            double.Parse(line["pps_recv"], CultureInfo.InvariantCulture).ShouldBe(2 * Calls * 50, 1, "50 packets/s per stream");
+            double.Parse(line["pps_recv"], CultureInfo.InvariantCulture).ShouldBe(2 * Calls * 50, 2 * Calls * 50 * 0.02, "50 packets/s per stream (the generator's pacing slips a little on a busy machine)");
         }
 
         double.Parse(lines[1]["relay_cpu_pct"], CultureInfo.InvariantCulture).ShouldBeGreaterThan(0, "the relay did the work");

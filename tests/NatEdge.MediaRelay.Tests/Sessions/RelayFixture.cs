@@ -54,6 +54,7 @@ internal sealed class RelayFixture : IDisposable
     {
         Table.Dispose();
         Wheel.Dispose();
+        Context.Dispose();
         Accounting.Dispose();
         File.Delete(AccountingPath);
     }
