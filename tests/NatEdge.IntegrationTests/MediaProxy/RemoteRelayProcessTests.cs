@@ -256,9 +256,10 @@ public sealed class RemoteRelayProcessTests
     }
 
     [Theory]
-    [InlineData("missing-key", "dispatcher_certificate needs dispatcher_private_key and dispatcher_ca")]
-    [InlineData("absent-files", "relay dispatcher: cannot load its certificate, key or CA")]
-    public async Task A_dispatcher_that_cannot_load_its_certificates_stops_the_proxy_with_the_reason(string problem, string reason)
+    // A half-configured dispatcher is a script error (exit 2, as check reports it); unreadable files fail at start (exit 1).
+    [InlineData("missing-key", "dispatcher_certificate needs dispatcher_private_key and dispatcher_ca", 2)]
+    [InlineData("absent-files", "relay dispatcher: cannot load its certificate, key or CA", 1)]
+    public async Task A_dispatcher_that_cannot_load_its_certificates_stops_the_proxy_with_the_reason(string problem, string reason, int exitCode)
     {
         using var directory = new TempDirectory("natedge-proxy-");
         var absent = Path.Combine(directory.Path, "absent.pem");
@@ -270,7 +271,7 @@ public sealed class RemoteRelayProcessTests
 
         await using var proxy = ChildProcess.StartDotnet(BuiltExecutables.ProxyDll, ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{port}"], directory.Path);
 
-        (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(1, proxy.Output);
+        (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(exitCode, proxy.Output);
         proxy.Output.ShouldContain(reason);
         proxy.Output.ShouldNotContain(ProxyProcess.StartedLine);
     }

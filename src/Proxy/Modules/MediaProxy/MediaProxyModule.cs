@@ -37,7 +37,10 @@ internal static class MediaProxyModule
             P.Text("rtp_asymmetrics", "/etc/ser/rtp-asymmetric-clients"),
             .. Remote.RelayDispatchers.Parameters,
         ],
-        ["usrloc", "domain"]);
+        ["usrloc", "domain"])
+    {
+        CheckSettings = Remote.RelayDispatchers.Problems,
+    };
 
     private static ScriptAction BindUse(FunctionBinding binding)
     {

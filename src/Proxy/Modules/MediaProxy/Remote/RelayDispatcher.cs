@@ -32,6 +32,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly ConcurrentDictionary<string, long> _absentSince = new(StringComparer.Ordinal);
     private ITimer? _sweep;
+    private ITimer? _recoverCheck;
     private X509Certificate2? _certificate;
     private X509Certificate2? _authority;
     private Socket? _listener;
@@ -89,6 +90,8 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         _listener = listener;
         _sweep = _options.Time.CreateTimer(static state => ((RelayDispatcher)state!).Sweep(), this, _options.SweepInterval, _options.SweepInterval);
+        var recoverCheck = RecoverCheckPeriod(_options);
+        _recoverCheck = _options.Time.CreateTimer(static state => ((RelayDispatcher)state!).DropUnrecoveredRelays(), this, recoverCheck, recoverCheck);
         DispatcherLog.Listening(_logger, listener.LocalEndPoint!.ToString()!, _authority.Subject);
         _acceptLoop = AcceptLoopAsync(listener);
     }
@@ -342,6 +345,49 @@ public sealed class RelayDispatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Often enough that a relay is dropped within a quarter of the shorter of its timers after it is due
+    /// (at most a second late): the check only reads a timestamp per connected relay.
+    /// </summary>
+    private static TimeSpan RecoverCheckPeriod(RelayDispatcherOptions options)
+    {
+        var shorter = options.RecoverInterval < options.PingTimeout ? options.RecoverInterval : options.PingTimeout;
+        var period = shorter / 4;
+        return period > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1)
+            : period < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10)
+            : period;
+    }
+
+    /// <summary>
+    /// A relay timed out longer than <see cref="RelayDispatcherOptions.RecoverInterval"/> is dropped (spec §3.2
+    /// <c>relay_recover_interval</c>): its link is closed and the calls on it are forgotten, so their later
+    /// requests are refused at once instead of waiting for a relay that does not answer.
+    /// </summary>
+    private void DropUnrecoveredRelays()
+    {
+        var now = _options.Time.GetTimestamp();
+        foreach (var (name, relay) in _relays)
+        {
+            var timedOutFor = relay.TimedOutFor(now);
+            if (timedOutFor <= _options.RecoverInterval || !_relays.TryRemove(new KeyValuePair<string, RemoteRelayLink>(name, relay)))
+            {
+                continue;
+            }
+
+            var forgotten = 0;
+            foreach (var (callId, entry) in _sessions)
+            {
+                if (entry.Relay == name && _sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry)))
+                {
+                    forgotten++;
+                }
+            }
+
+            DispatcherLog.Dropped(_logger, name, relay.Remote, timedOutFor.TotalMilliseconds, forgotten);
+            relay.Close();
+        }
+    }
+
     private bool ShouldForget(RelaySessionEntry entry)
     {
         if (entry.Expired)
@@ -385,6 +431,11 @@ public sealed class RelayDispatcher : IAsyncDisposable
             await _sweep.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_recoverCheck is not null)
+        {
+            await _recoverCheck.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
         if (_acceptLoop is not null)
@@ -403,7 +454,6 @@ public sealed class RelayDispatcher : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>The relay a call is on, by certificate subject, and whether the relay reported it expired.</summary>
     /// <summary>
     /// The relay a call is on, by certificate subject; whether the relay reported it expired, and since when
     /// (creation, or expiry once expired).
