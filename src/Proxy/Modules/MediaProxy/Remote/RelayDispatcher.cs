@@ -56,6 +56,12 @@ public sealed class RelayDispatcher : IAsyncDisposable
     /// <summary>Calls the dispatcher knows, with the relay each is on.</summary>
     public int SessionCount => _sessions.Count;
 
+    /// <summary>
+    /// A relay reported one of the dispatcher's calls expired (spec §2: MediaProxy then asks the proxy to end
+    /// the dialog). Runs on the relay link's read loop: handlers hand longer work off.
+    /// </summary>
+    public event Action<RelaySessionExpiry>? SessionExpired;
+
     /// <summary>Where connections, refusals and timeouts are logged; set before <see cref="Start"/>.</summary>
     public void UseLogger(ILogger logger) => _logger = logger ?? NullLogger.Instance;
 
@@ -406,22 +412,25 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
     private void OnExpired(RemoteRelayLink relay, string json)
     {
-        string? callId;
+        RelaySessionExpiry? expiry;
         try
         {
             using var document = JsonDocument.Parse(json);
-            callId = CallIdOf(document.RootElement);
+            expiry = RelaySessionExpiry.From(relay.Name, document.RootElement);
         }
         catch (JsonException)
         {
             return;
         }
 
-        if (callId is not null && _sessions.TryGetValue(callId, out var entry) && entry.Relay == relay.Name)
+        if (expiry is null || !_sessions.TryGetValue(expiry.CallId, out var entry) || entry.Relay != relay.Name)
         {
-            _sessions[callId] = entry with { Expired = true, Since = _options.Time.GetTimestamp() };
-            DispatcherLog.Expired(_logger, relay.Name, callId);
+            return;
         }
+
+        _sessions[expiry.CallId] = entry with { Expired = true, Since = _options.Time.GetTimestamp() };
+        DispatcherLog.Expired(_logger, relay.Name, expiry.CallId);
+        SessionExpired?.Invoke(expiry);
     }
 
     public async ValueTask DisposeAsync()
