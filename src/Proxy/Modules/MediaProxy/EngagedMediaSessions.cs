@@ -11,7 +11,9 @@ namespace NatEdge.Proxy.Modules.MediaProxy;
 /// later message of it that the proxy sees goes through <see cref="ObserveAsync"/>: SDP in INVITE, ACK,
 /// UPDATE, PRACK and in 1xx (not 100) and 2xx replies becomes an <c>update</c> carrying the
 /// <c>dialog_id</c>, a 2xx without SDP an <c>update</c> without media (spec §9), and the end of the
-/// dialog (BYE, CANCEL, a failed INVITE, <see cref="DialogTracker.End"/>) a <c>remove</c>.
+/// dialog (BYE, CANCEL, a failed INVITE, <see cref="DialogTracker.End"/>) a <c>remove</c>. Each message
+/// also updates what the tracker knows of its sender (<see cref="DialogRecorder"/>), so that with
+/// <c>end_expired_calls</c> a call whose relay reports its media expired can be ended with a BYE to both parties.
 /// </summary>
 public sealed class EngagedMediaSessions
 {
