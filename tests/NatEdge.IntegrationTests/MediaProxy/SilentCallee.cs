@@ -53,8 +53,24 @@ internal sealed class SilentCallee : IDisposable
             .Append("Content-Type: application/sdp\r\n")
             .Append(CultureInfo.InvariantCulture, $"Content-Length: {sdp.Length}\r\n\r\n")
             .Append(sdp);
-        await _sip.SendAsync(Encoding.ASCII.GetBytes(ok.ToString()), proxy);
-        (await ReceiveRequestAsync(Wait)).ShouldNotBeNull("the caller's ACK").ShouldStartWith("ACK ");
+        var answer = Encoding.ASCII.GetBytes(ok.ToString());
+        await _sip.SendAsync(answer, proxy);
+
+        // The proxy's client transaction retransmits the INVITE until the 200 reaches it (Timer A): each copy
+        // gets the 200 again, as a UAS's INVITE server transaction would give it.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var next = (await ReceiveRequestAsync(Wait)).ShouldNotBeNull("the caller's ACK");
+            if (next.StartsWith("ACK ", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            next.ShouldStartWith("INVITE ");
+            await _sip.SendAsync(answer, proxy);
+        }
+
+        throw new TimeoutException("no ACK after ten INVITE retransmissions");
     }
 
     /// <summary>The next request, with where it came from; null when none came in time.</summary>
