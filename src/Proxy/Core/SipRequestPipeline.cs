@@ -60,10 +60,20 @@ public sealed class SipRequestPipeline : ISipMessageHandler
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(transports);
         var replier = new StatelessReplier(transports.Sender);
-        var compiled = ScriptCompiler.Compile(script, LocalIdentityOf(transports, script));
+        var myself = LocalIdentityOf(transports, script);
+        var compiled = ScriptCompiler.Compile(script, myself);
         var transactions = compiled.Modules.TryGetValue("tm", out var tm)
             ? new TransactionLayer(compiled, TmSettings.ToTimers(tm), transports, TimeProvider.System)
             : null;
+        if (compiled.Modules.ContainsKey("mediaproxy"))
+        {
+            // Dialogs a relay reports dead are ended from here (end_expired_calls), over the bound sockets.
+            Modules.MediaProxy.EngagedMediaSessions.UseTerminator(new Modules.Dialog.DialogTerminator(
+                transactions?.Proxy.Resolver ?? new SenderNextHopResolver(transports.Sender, transports.All),
+                (host, port) => myself.Matches(host, port),
+                transactions?.Proxy,
+                loggers.CreateLogger("NatEdge.Proxy.Dialog")));
+        }
         var pipeline = new SipRequestPipeline(
             replier,
             new ScriptRequestRouter(compiled, replier, new TextWriterScriptLog(), services, transactions),

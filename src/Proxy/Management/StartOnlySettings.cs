@@ -20,7 +20,7 @@ public static partial class StartOnlySettings
     private static readonly HashSet<string> StartParameters = new(StringComparer.Ordinal)
     {
         "natping_interval", "natping_method", "ping_nated_only",
-        "dispatcher_certificate", "dispatcher_private_key", "dispatcher_ca", "dispatcher_listen", "dispatcher_relay_timeout", "dispatcher_ping_timeout",
+        "dispatcher_certificate", "dispatcher_private_key", "dispatcher_ca", "dispatcher_listen", "dispatcher_relay_timeout", "dispatcher_ping_timeout", "dispatcher_relay_recover_interval", "end_expired_calls",
     };
 
     /// <summary>Why the reload must be refused, or null when the same modules are loaded.</summary>

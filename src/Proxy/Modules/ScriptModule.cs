@@ -15,7 +15,17 @@ public sealed record ScriptModule(
     {
     }
 
+    /// <summary>
+    /// Checks the module's modparams together, once all are set (parameters that only make sense in
+    /// pairs); run by the binder, so <c>check</c> and <c>run</c> report the same problems. Null when
+    /// each parameter stands alone.
+    /// </summary>
+    public Func<ModuleSettings, IEnumerable<ModuleSettingsProblem>>? CheckSettings { get; init; }
+
     public ModuleFunction? FindFunction(string name) => Functions.FirstOrDefault(f => f.Name == name);
 
     public ModuleParameter? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
 }
+
+/// <summary>A combination of modparams a module cannot work with, reported at the modparam named.</summary>
+public sealed record ModuleSettingsProblem(string Parameter, string Message, string? Hint = null);

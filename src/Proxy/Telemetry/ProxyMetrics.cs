@@ -53,6 +53,11 @@ public static class ProxyMetrics
         Enum.GetValues<RelayRequestOutcome>(),
         static outcome => MetricLabels.SnakeCase(outcome.ToString()));
 
+    private static readonly LabelledCounter DialogByesByOutcome = ChildrenOf(
+        Factory.CreateCounter("natedge_proxy_dialog_byes_total", "BYEs the proxy sent itself to end a dialog whose media the relay reported expired, by outcome (answered: 2xx; refused: another final answer; unanswered: timeout or transport error; unsent: no route to the party).", ["outcome"]),
+        Enum.GetValues<DialogByeOutcome>(),
+        static outcome => MetricLabels.SnakeCase(outcome.ToString()));
+
     private static readonly Histogram RelayRoundTrip = Factory.CreateHistogram(
         "natedge_proxy_relay_round_trip_seconds",
         "Time from sending a control request to a relay to its answer (answered requests only).",
@@ -98,6 +103,8 @@ public static class ProxyMetrics
             RelayRoundTrip.Observe(elapsed.TotalSeconds);
         }
     }
+
+    public static void DialogByeEnded(DialogByeOutcome outcome) => DialogByesByOutcome.Inc((int)outcome);
 
     public static void DatabaseOperationRan() => DatabaseOperations.Inc();
 

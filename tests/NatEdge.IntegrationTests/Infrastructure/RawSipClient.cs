@@ -31,9 +31,10 @@ public static class RawSipClient
 
     /// <summary>
     /// A response as a UAS writes it (RFC 3261 section 8.2.6.2): every Via, From, Call-ID and CSeq
-    /// copied from the request, To with <paramref name="toTag"/> added, no body.
+    /// copied from the request, To with <paramref name="toTag"/> added (as it is when null: a request within a
+    /// dialog already has one), no body.
     /// </summary>
-    public static string Answer(string request, int status, string reason, string toTag)
+    public static string Answer(string request, int status, string reason, string? toTag)
     {
         ArgumentNullException.ThrowIfNull(request);
         var builder = new StringBuilder().Append(CultureInfo.InvariantCulture, $"SIP/2.0 {status} {reason}\r\n");
@@ -46,7 +47,7 @@ public static class RawSipClient
             }
             else if (line.StartsWith("To:", StringComparison.OrdinalIgnoreCase))
             {
-                builder.Append(line).Append(";tag=").Append(toTag).Append("\r\n");
+                builder.Append(line).Append(toTag is null ? string.Empty : ";tag=" + toTag).Append("\r\n");
             }
         }
 

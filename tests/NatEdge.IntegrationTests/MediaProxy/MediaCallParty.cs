@@ -65,6 +65,32 @@ internal sealed partial class MediaCallParty : IDisposable
         return (await FinalResponseAsync("2 BYE")).Status;
     }
 
+    /// <summary>The next request that reaches the caller's SIP socket (responses are skipped); null when none came in time.</summary>
+    public async Task<string?> ReceiveRequestAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                var received = await _sip.ReceiveAsync(cancel.Token);
+                var text = Encoding.ASCII.GetString(received.Buffer);
+                if (!text.StartsWith("SIP/2.0 ", StringComparison.Ordinal))
+                {
+                    return text;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Answers a request within the dialog through the proxy.</summary>
+    public Task AnswerAsync(string request, int status, string reason) =>
+        SendAsync(NatEdge.IntegrationTests.Infrastructure.RawSipClient.Answer(request, status, reason, toTag: null));
+
     /// <summary>
     /// The first final response whose CSeq is <paramref name="cseq"/>: a 200 OK to the INVITE that the
     /// callee retransmitted while the ACK was on its way may still be queued when the BYE is sent.

@@ -255,10 +255,61 @@ public sealed class RemoteRelayProcessTests
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
     }
 
+    [Fact]
+    public async Task A_frozen_relay_is_dropped_with_its_calls_after_the_recover_interval_and_dials_in_again_when_it_thaws()
+    {
+        using var pki = await RelayLinkPki.CreateAsync("relay-a");
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        // Pings every second (RelayArguments): overdue after 1 s, dropped 1 s later.
+        await using var proxy = await StartProxyAsync(
+            pki,
+            dispatcherPort,
+            extraModparams: "modparam(\"mediaproxy\", \"dispatcher_ping_timeout\", 1000)\nmodparam(\"mediaproxy\", \"dispatcher_relay_recover_interval\", 1000)\n");
+        await using var relay = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", pki.RelayArguments("relay-a", dispatcherPort));
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
+        using var callee = new SilentCallee();
+        using var caller = new MediaCallParty(proxy.EndPoint);
+        var answering = callee.AnswerCallAsync();
+        var ok = await caller.InviteAsync(callee.Uri);
+        ok.ShouldStartWith("SIP/2.0 200", customMessage: proxy.Process.Output);
+        await caller.AckAsync();
+        await answering;
+
+        await relay.SignalAsync("STOP");
+        try
+        {
+            var dropped = await proxy.Process.WaitForOutputAsync("dropped: timed out", TimeSpan.FromSeconds(10));
+            dropped.ShouldContain("Relay CN=relay-a at");
+            dropped.ShouldContain("1 calls on it forgotten");
+        }
+        finally
+        {
+            await relay.SignalAsync("CONT");
+        }
+
+        await WaitForOccurrencesAsync(proxy.Process, "Relay CN=relay-a connected", 2);
+        var next = await AnsweredSilentCallAsync(proxy, relay);
+        next.Port.ShouldBeInRange(RelayALow, RelayAHigh, "the thawed relay takes new calls again");
+    }
+
+    /// <summary>A call answered by a silent callee; returns where the answer's SDP sends the caller's media.</summary>
+    private static async Task<IPEndPoint> AnsweredSilentCallAsync(ProxyProcess proxy, RelayProcess relay)
+    {
+        using var callee = new SilentCallee();
+        using var caller = new MediaCallParty(proxy.EndPoint);
+        var answering = callee.AnswerCallAsync();
+        var ok = await caller.InviteAsync(callee.Uri);
+        ok.ShouldStartWith("SIP/2.0 200", customMessage: proxy.Process.Output + relay.Stderr);
+        await caller.AckAsync();
+        await answering;
+        return MediaCallParty.AudioEndPoint(ok);
+    }
+
     [Theory]
-    [InlineData("missing-key", "dispatcher_certificate needs dispatcher_private_key and dispatcher_ca")]
-    [InlineData("absent-files", "relay dispatcher: cannot load its certificate, key or CA")]
-    public async Task A_dispatcher_that_cannot_load_its_certificates_stops_the_proxy_with_the_reason(string problem, string reason)
+    // A half-configured dispatcher is a script error (exit 2, as check reports it); unreadable files fail at start (exit 1).
+    [InlineData("missing-key", "dispatcher_certificate needs dispatcher_private_key and dispatcher_ca", 2)]
+    [InlineData("absent-files", "relay dispatcher: cannot load its certificate, key or CA", 1)]
+    public async Task A_dispatcher_that_cannot_load_its_certificates_stops_the_proxy_with_the_reason(string problem, string reason, int exitCode)
     {
         using var directory = new TempDirectory("natedge-proxy-");
         var absent = Path.Combine(directory.Path, "absent.pem");
@@ -270,15 +321,23 @@ public sealed class RemoteRelayProcessTests
 
         await using var proxy = ChildProcess.StartDotnet(BuiltExecutables.ProxyDll, ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{port}"], directory.Path);
 
-        (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(1, proxy.Output);
+        (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(exitCode, proxy.Output);
         proxy.Output.ShouldContain(reason);
         proxy.Output.ShouldNotContain(ProxyProcess.StartedLine);
+
+        // check finds what run finds before it opens anything; unreadable files only show at start.
+        await using var check = ChildProcess.StartDotnet(BuiltExecutables.ProxyDll, ["check", "media.cfg"], directory.Path);
+        (await check.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(exitCode == 2 ? 2 : 0, check.Output);
+        if (exitCode == 2)
+        {
+            check.Output.ShouldContain(reason);
+        }
     }
 
-    private static async Task<ProxyProcess> StartProxyAsync(RelayLinkPki pki, int dispatcherPort, string? localRelaySocket = null)
+    private static async Task<ProxyProcess> StartProxyAsync(RelayLinkPki pki, int dispatcherPort, string? localRelaySocket = null, string extraModparams = "")
     {
         var port = FreePorts.UdpAndTcp();
-        var script = MediaRelayScript.For(localRelaySocket ?? Path.Combine(pki.Directory, "no-local-relay.sock"), modparams: pki.DispatcherModparams(dispatcherPort));
+        var script = MediaRelayScript.For(localRelaySocket ?? Path.Combine(pki.Directory, "no-local-relay.sock"), modparams: pki.DispatcherModparams(dispatcherPort) + extraModparams);
         var proxy = await ProxyProcess.StartWithArgumentsAsync(
             ["run", "--config", "media.cfg", "--listen", $"udp:127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
             port,

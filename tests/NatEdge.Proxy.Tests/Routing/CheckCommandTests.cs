@@ -70,6 +70,52 @@ public sealed class CheckCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("modparam(\"mediaproxy\", \"dispatcher_certificate\", \"/etc/natedge/proxy.crt\")", "dispatcher_certificate needs dispatcher_private_key and dispatcher_ca")]
+    [InlineData("modparam(\"mediaproxy\", \"dispatcher_listen\", \"0.0.0.0:25060\")", "dispatcher_listen is set but dispatcher_certificate is not")]
+    [InlineData("modparam(\"mediaproxy\", \"dispatcher_ca\", \"/etc/natedge/ca.crt\")", "dispatcher_ca is set but dispatcher_certificate is not")]
+    public void A_half_configured_relay_dispatcher_is_an_error_at_its_modparam(string modparam, string message)
+    {
+        var output = new StringWriter();
+
+        var code = CheckScript($"loadmodule \"usrloc.so\"\nloadmodule \"domain.so\"\nloadmodule \"mediaproxy.so\"\n{modparam}\nroute {{\n\tbreak;\n}}\n", output);
+
+        code.ShouldBe(2, output.ToString());
+        output.ToString().ShouldContain($":4:24: error: mediaproxy: {message}");
+        output.ToString().ShouldContain("1 error(s), 0 warning(s); the proxy would not start");
+    }
+
+    [Fact]
+    public void A_whole_relay_dispatcher_configuration_passes()
+    {
+        var output = new StringWriter();
+
+        var code = CheckScript(
+            "loadmodule \"usrloc.so\"\nloadmodule \"domain.so\"\nloadmodule \"mediaproxy.so\"\n"
+            + "modparam(\"mediaproxy\", \"dispatcher_certificate\", \"/etc/natedge/proxy.crt\")\n"
+            + "modparam(\"mediaproxy\", \"dispatcher_private_key\", \"/etc/natedge/proxy.key\")\n"
+            + "modparam(\"mediaproxy\", \"dispatcher_ca\", \"/etc/natedge/ca.crt\")\n"
+            + "modparam(\"mediaproxy\", \"dispatcher_listen\", \"0.0.0.0:25060\")\n"
+            + "route {\n\tbreak;\n}\n",
+            output);
+
+        code.ShouldBe(0, output.ToString());
+    }
+
+    private static int CheckScript(string text, TextWriter output)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"natedge-check-{Guid.NewGuid():N}.cfg");
+        File.WriteAllText(script, text);
+        try
+        {
+            return CheckCommand.Run(new FileInfo(script), output);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
     [Fact]
     public void The_executable_exits_0_for_the_default_config()
     {

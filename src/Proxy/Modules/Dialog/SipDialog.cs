@@ -45,6 +45,12 @@ public sealed class SipDialog
 
     public DialogState State { get; internal set; }
 
+    /// <summary>The party that sent the initial INVITE (From tag <see cref="CallerTag"/>).</summary>
+    public DialogParty Caller { get; } = new();
+
+    /// <summary>The party that answered it with a 2xx (To tag <see cref="CalleeTag"/>).</summary>
+    public DialogParty Callee { get; } = new();
+
     /// <summary>engage_media_proxy() was called for it: its SDP goes through the relay and its end removes the session.</summary>
     public bool MediaEngaged { get; internal set; }
 }

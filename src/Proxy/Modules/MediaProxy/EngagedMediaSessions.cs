@@ -11,23 +11,35 @@ namespace NatEdge.Proxy.Modules.MediaProxy;
 /// later message of it that the proxy sees goes through <see cref="ObserveAsync"/>: SDP in INVITE, ACK,
 /// UPDATE, PRACK and in 1xx (not 100) and 2xx replies becomes an <c>update</c> carrying the
 /// <c>dialog_id</c>, a 2xx without SDP an <c>update</c> without media (spec §9), and the end of the
-/// dialog (BYE, CANCEL, a failed INVITE, <see cref="DialogTracker.End"/>) a <c>remove</c>.
+/// dialog (BYE, CANCEL, a failed INVITE, <see cref="DialogTracker.End"/>) a <c>remove</c>. Each message
+/// also updates what the tracker knows of its sender (<see cref="DialogRecorder"/>), so that with
+/// <c>end_expired_calls</c> a call whose relay reports its media expired can be ended with a BYE to both parties.
 /// </summary>
 public sealed class EngagedMediaSessions
 {
     private static readonly Lock RegistrationGate = new();
     private static EngagedMediaSessions[] _registered = [];
+    private static DialogTerminator? _terminator;
 
     private readonly MediaRelayClient _client;
     private readonly uint? _iceCandidatePriority;
 
-    public EngagedMediaSessions(DialogTracker dialogs, MediaRelayClient client, uint? iceCandidatePriority = null)
+    /// <param name="endExpiredCalls">
+    /// The <c>end_expired_calls</c> modparam: when a remote relay reports a started call's media expired, BYE
+    /// both parties (through <see cref="UseTerminator"/>'s terminator) and end the dialog.
+    /// </param>
+    public EngagedMediaSessions(DialogTracker dialogs, MediaRelayClient client, uint? iceCandidatePriority = null, bool endExpiredCalls = false)
     {
         ArgumentNullException.ThrowIfNull(dialogs);
+        ArgumentNullException.ThrowIfNull(client);
         Dialogs = dialogs;
         _client = client;
         _iceCandidatePriority = iceCandidatePriority;
         dialogs.Ended += RemoveSessionAsync;
+        if (endExpiredCalls && client.Options.Dispatcher is { } dispatcher)
+        {
+            dispatcher.SessionExpired += OnSessionExpired;
+        }
     }
 
     public DialogTracker Dialogs { get; }
@@ -47,9 +59,15 @@ public sealed class EngagedMediaSessions
         ArgumentNullException.ThrowIfNull(message);
         foreach (var sessions in Volatile.Read(ref _registered))
         {
-            await sessions.ObserveAsync(message, MediaSessionCalls.SignalingIp(received)).ConfigureAwait(false);
+            await sessions.ObserveAsync(message, MediaSessionCalls.SignalingIp(received), received).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// How dialogs are ended from the middle: the host sets it once its sockets and transactions exist. Until
+    /// then an expired call's dialog is only forgotten.
+    /// </summary>
+    public static void UseTerminator(DialogTerminator? terminator) => Volatile.Write(ref _terminator, terminator);
 
     internal static EngagedMediaSessions Register(EngagedMediaSessions sessions)
     {
@@ -74,19 +92,25 @@ public sealed class EngagedMediaSessions
 
         var dialog = Dialogs.GetOrCreate(callId, fromTag!);
         DialogTracker.EngageMedia(dialog);
+        DialogRecorder.Record(dialog, invite, context.Received);
         return MediaRequestBuilder.TryGetSdpBody(invite, out _)
             ? MediaSessionCalls.UpdateAsync(invite, MediaSessionCalls.SignalingIp(context.Received), _client, _iceCandidatePriority, dialog.Id)
             : new ValueTask<int>(1);
     }
 
-    /// <summary>Applies one message of an engaged dialog; false when the message belongs to no engaged dialog.</summary>
-    public async ValueTask<bool> ObserveAsync(SipMessage message, string signalingIp)
+    /// <summary>
+    /// Applies one message of an engaged dialog, received from <paramref name="received"/> when known; false
+    /// when the message belongs to no engaged dialog.
+    /// </summary>
+    public async ValueTask<bool> ObserveAsync(SipMessage message, string signalingIp, ReceiveInfo? received = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (!TryReadTags(message, out var callId, out var fromTag, out var toTag) || Dialogs.Find(callId, fromTag, toTag) is not { MediaEngaged: true } dialog)
         {
             return false;
         }
+
+        DialogRecorder.Record(dialog, message, received);
 
         if (message.IsRequest)
         {
@@ -147,6 +171,26 @@ public sealed class EngagedMediaSessions
         {
             DialogTracker.Confirm(dialog, toTag);
         }
+    }
+
+    /// <summary>
+    /// A relay reported a call's media expired: a call that had started, with media that did not merely move to
+    /// another ICE candidate, is ended with a BYE to both parties (spec §2, MediaProxy's <c>dlg_end_dlg</c>),
+    /// and its dialog's end sends the <c>remove</c> the dispatcher answers itself. Runs off the relay link's
+    /// read loop.
+    /// </summary>
+    private void OnSessionExpired(Remote.RelaySessionExpiry expiry)
+    {
+        if (!expiry.TimedOut || Dialogs.Find(expiry.CallId, expiry.FromTag, expiry.ToTag) is not { MediaEngaged: true } dialog)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            Volatile.Read(ref _terminator)?.SendByes(dialog, $"relay {expiry.Relay} reports its media expired");
+            await Dialogs.End(dialog).ConfigureAwait(false);
+        });
     }
 
     private ValueTask RemoveSessionAsync(SipDialog dialog)

@@ -35,9 +35,15 @@ internal static class MediaProxyModule
             P.Text("ice_candidate", "none"),
             P.Text("sip_asymmetrics", "/etc/ser/sip-asymmetric-clients"),
             P.Text("rtp_asymmetrics", "/etc/ser/rtp-asymmetric-clients"),
+            // NatEdge: 1 ends a call with a BYE to both parties when its remote relay reports the media
+            // expired (MediaProxy's dispatcher always asks dlg_end_dlg to; here the operator chooses).
+            P.Switch("end_expired_calls", 0),
             .. Remote.RelayDispatchers.Parameters,
         ],
-        ["usrloc", "domain"]);
+        ["usrloc", "domain"])
+    {
+        CheckSettings = Remote.RelayDispatchers.Problems,
+    };
 
     private static ScriptAction BindUse(FunctionBinding binding)
     {
@@ -48,7 +54,10 @@ internal static class MediaProxyModule
 
     private static ScriptAction BindEngage(FunctionBinding binding)
     {
-        var sessions = MediaRelayClients.EngagedFor(Client(binding.Settings), IceCandidatePriority(binding.Settings.GetText("ice_candidate")));
+        var sessions = MediaRelayClients.EngagedFor(
+            Client(binding.Settings),
+            IceCandidatePriority(binding.Settings.GetText("ice_candidate")),
+            binding.Settings.GetInteger("end_expired_calls") == 1);
         return sessions.EngageAsync;
     }
 

@@ -23,11 +23,14 @@ internal static class MediaRelayClients
 
     private static readonly ConcurrentDictionary<MediaRelayClient, Lazy<EngagedMediaSessions>> Engaged = new();
 
-    /// <summary>The dialog-driven sessions of a client: one dialog tracker per relay, registered for the host to feed.</summary>
-    public static EngagedMediaSessions EngagedFor(MediaRelayClient client, uint? iceCandidatePriority) =>
+    /// <summary>
+    /// The dialog-driven sessions of a client: one dialog tracker per relay, registered for the host to feed.
+    /// The first binding's settings hold for the life of the process.
+    /// </summary>
+    public static EngagedMediaSessions EngagedFor(MediaRelayClient client, uint? iceCandidatePriority, bool endExpiredCalls = false) =>
         Engaged.GetOrAdd(
             client,
-            static (client, ice) => new Lazy<EngagedMediaSessions>(() =>
-                EngagedMediaSessions.Register(new EngagedMediaSessions(new Dialog.DialogTracker(TimeProvider.System), client, ice))),
-            iceCandidatePriority).Value;
+            static (client, settings) => new Lazy<EngagedMediaSessions>(() =>
+                EngagedMediaSessions.Register(new EngagedMediaSessions(new Dialog.DialogTracker(TimeProvider.System), client, settings.Ice, settings.EndExpiredCalls))),
+            (Ice: iceCandidatePriority, EndExpiredCalls: endExpiredCalls)).Value;
 }

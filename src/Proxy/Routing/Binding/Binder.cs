@@ -20,6 +20,8 @@ public sealed partial class Binder
     private readonly ScriptSettings _settings = new();
     private readonly Dictionary<string, ModuleSettings> _loaded = new(StringComparer.Ordinal);
     private readonly Dictionary<(RouteKind Kind, int Number), RouteBlock> _routes = [];
+    private readonly Dictionary<string, SourceSpan> _loadedSpans = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Module, string Parameter), SourceSpan> _parameterSpans = [];
     private HashSet<(RouteKind Kind, int Number)> _definedRoutes = [];
 
     private Binder(ModuleRegistry registry, ScriptDiagnostics diagnostics)
@@ -47,6 +49,8 @@ public sealed partial class Binder
         {
             ApplyModuleParameter(setting);
         }
+
+        CheckModuleSettings();
 
         CollectRoutes(file);
         _definedRoutes = [.. _routes.Keys];
@@ -89,6 +93,7 @@ public sealed partial class Binder
             }
 
             loadedAt[name] = load;
+            _loadedSpans[name] = load.PathSpan;
             _loaded[name] = new ModuleSettings(module);
         }
 
@@ -141,6 +146,24 @@ public sealed partial class Binder
             if (ModuleParameterValue.Convert(name, parameter, setting.Value, _diagnostics) is { } value)
             {
                 settings.Set(parameter.Name, value);
+                _parameterSpans[(name, parameter.Name)] = setting.NameSpan;
+            }
+        }
+    }
+
+    /// <summary>Modparams that only make sense together, reported at the modparam (or the loadmodule line when it is unset).</summary>
+    private void CheckModuleSettings()
+    {
+        foreach (var (name, settings) in _loaded)
+        {
+            if (settings.Module.CheckSettings is not { } check || !_loadedSpans.TryGetValue(name, out var loadSpan))
+            {
+                continue;
+            }
+
+            foreach (var problem in check(settings))
+            {
+                _diagnostics.Error(_parameterSpans.GetValueOrDefault((name, problem.Parameter), loadSpan), problem.Message, problem.Hint);
             }
         }
     }

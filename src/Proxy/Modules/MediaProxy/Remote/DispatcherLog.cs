@@ -31,4 +31,7 @@ internal static partial class DispatcherLog
 
     [LoggerMessage(1407, LogLevel.Information, "Relay {Relay} reports session {CallId} expired")]
     public static partial void Expired(ILogger logger, string relay, string callId);
+
+    [LoggerMessage(1409, LogLevel.Warning, "Relay {Relay} at {Remote} dropped: timed out for {TimedOutMs:0} ms without recovering; {Forgotten} calls on it forgotten")]
+    public static partial void Dropped(ILogger logger, string relay, string remote, double timedOutMs, int forgotten);
 }

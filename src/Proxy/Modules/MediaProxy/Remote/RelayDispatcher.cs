@@ -32,6 +32,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly ConcurrentDictionary<string, long> _absentSince = new(StringComparer.Ordinal);
     private ITimer? _sweep;
+    private ITimer? _recoverCheck;
     private X509Certificate2? _certificate;
     private X509Certificate2? _authority;
     private Socket? _listener;
@@ -54,6 +55,12 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
     /// <summary>Calls the dispatcher knows, with the relay each is on.</summary>
     public int SessionCount => _sessions.Count;
+
+    /// <summary>
+    /// A relay reported one of the dispatcher's calls expired (spec §2: MediaProxy then asks the proxy to end
+    /// the dialog). Runs on the relay link's read loop: handlers hand longer work off.
+    /// </summary>
+    public event Action<RelaySessionExpiry>? SessionExpired;
 
     /// <summary>Where connections, refusals and timeouts are logged; set before <see cref="Start"/>.</summary>
     public void UseLogger(ILogger logger) => _logger = logger ?? NullLogger.Instance;
@@ -89,6 +96,8 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         _listener = listener;
         _sweep = _options.Time.CreateTimer(static state => ((RelayDispatcher)state!).Sweep(), this, _options.SweepInterval, _options.SweepInterval);
+        var recoverCheck = RecoverCheckPeriod(_options);
+        _recoverCheck = _options.Time.CreateTimer(static state => ((RelayDispatcher)state!).DropUnrecoveredRelays(), this, recoverCheck, recoverCheck);
         DispatcherLog.Listening(_logger, listener.LocalEndPoint!.ToString()!, _authority.Subject);
         _acceptLoop = AcceptLoopAsync(listener);
     }
@@ -342,6 +351,49 @@ public sealed class RelayDispatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Often enough that a relay is dropped within a quarter of the shorter of its timers after it is due
+    /// (at most a second late): the check only reads a timestamp per connected relay.
+    /// </summary>
+    private static TimeSpan RecoverCheckPeriod(RelayDispatcherOptions options)
+    {
+        var shorter = options.RecoverInterval < options.PingTimeout ? options.RecoverInterval : options.PingTimeout;
+        var period = shorter / 4;
+        return period > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1)
+            : period < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10)
+            : period;
+    }
+
+    /// <summary>
+    /// A relay timed out longer than <see cref="RelayDispatcherOptions.RecoverInterval"/> is dropped (spec §3.2
+    /// <c>relay_recover_interval</c>): its link is closed and the calls on it are forgotten, so their later
+    /// requests are refused at once instead of waiting for a relay that does not answer.
+    /// </summary>
+    private void DropUnrecoveredRelays()
+    {
+        var now = _options.Time.GetTimestamp();
+        foreach (var (name, relay) in _relays)
+        {
+            var timedOutFor = relay.TimedOutFor(now);
+            if (timedOutFor <= _options.RecoverInterval || !_relays.TryRemove(new KeyValuePair<string, RemoteRelayLink>(name, relay)))
+            {
+                continue;
+            }
+
+            var forgotten = 0;
+            foreach (var (callId, entry) in _sessions)
+            {
+                if (entry.Relay == name && _sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry)))
+                {
+                    forgotten++;
+                }
+            }
+
+            DispatcherLog.Dropped(_logger, name, relay.Remote, timedOutFor.TotalMilliseconds, forgotten);
+            relay.Close();
+        }
+    }
+
     private bool ShouldForget(RelaySessionEntry entry)
     {
         if (entry.Expired)
@@ -360,22 +412,25 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
     private void OnExpired(RemoteRelayLink relay, string json)
     {
-        string? callId;
+        RelaySessionExpiry? expiry;
         try
         {
             using var document = JsonDocument.Parse(json);
-            callId = CallIdOf(document.RootElement);
+            expiry = RelaySessionExpiry.From(relay.Name, document.RootElement);
         }
         catch (JsonException)
         {
             return;
         }
 
-        if (callId is not null && _sessions.TryGetValue(callId, out var entry) && entry.Relay == relay.Name)
+        if (expiry is null || !_sessions.TryGetValue(expiry.CallId, out var entry) || entry.Relay != relay.Name)
         {
-            _sessions[callId] = entry with { Expired = true, Since = _options.Time.GetTimestamp() };
-            DispatcherLog.Expired(_logger, relay.Name, callId);
+            return;
         }
+
+        _sessions[expiry.CallId] = entry with { Expired = true, Since = _options.Time.GetTimestamp() };
+        DispatcherLog.Expired(_logger, relay.Name, expiry.CallId);
+        SessionExpired?.Invoke(expiry);
     }
 
     public async ValueTask DisposeAsync()
@@ -383,6 +438,11 @@ public sealed class RelayDispatcher : IAsyncDisposable
         if (_sweep is not null)
         {
             await _sweep.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_recoverCheck is not null)
+        {
+            await _recoverCheck.DisposeAsync().ConfigureAwait(false);
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -403,7 +463,6 @@ public sealed class RelayDispatcher : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>The relay a call is on, by certificate subject, and whether the relay reported it expired.</summary>
     /// <summary>
     /// The relay a call is on, by certificate subject; whether the relay reported it expired, and since when
     /// (creation, or expiry once expired).

@@ -32,6 +32,13 @@ public sealed record RelayDispatcherOptions
     /// </summary>
     public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A relay flagged timed out (a request unanswered, or no <c>ping</c> within <see cref="PingTimeout"/>)
+    /// that has not pinged again this long is dropped: its link is closed and its calls are forgotten
+    /// (spec §3.2 <c>relay_recover_interval</c>, 60 s).
+    /// </summary>
+    public TimeSpan RecoverInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A connection that has not finished its TLS handshake this long after it was accepted is closed (NatEdge).</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -33,6 +33,7 @@ internal sealed class RemoteRelayLink : IDisposable
     private readonly CancellationTokenSource _closing = new();
     private long _nextSequence = -1;
     private long _lastPing;
+    private long _unansweredSince;
     private volatile bool _halting;
     private volatile bool _timedOut;
     private int _closedFlag;
@@ -68,6 +69,18 @@ internal sealed class RemoteRelayLink : IDisposable
         : _halting ? RemoteRelayState.Halting
         : _timedOut || _options.Time.GetElapsedTime(Interlocked.Read(ref _lastPing)) > _options.PingTimeout ? RemoteRelayState.TimedOut
         : RemoteRelayState.Active;
+
+    /// <summary>
+    /// How long the relay has been timed out at <paramref name="now"/>: since its first unanswered request or
+    /// since its pings became overdue, whichever came first; zero while it is active. A ping ends it.
+    /// </summary>
+    public TimeSpan TimedOutFor(long now)
+    {
+        var overdue = _options.Time.GetElapsedTime(Interlocked.Read(ref _lastPing), now) - _options.PingTimeout;
+        var unanswered = _timedOut ? _options.Time.GetElapsedTime(Interlocked.Read(ref _unansweredSince), now) : TimeSpan.Zero;
+        var longest = overdue > unanswered ? overdue : unanswered;
+        return longest > TimeSpan.Zero ? longest : TimeSpan.Zero;
+    }
 
     /// <summary>Reads the relay's lines until the connection ends; returns why it ended. Closes the link.</summary>
     public async Task<string> RunAsync()
@@ -148,7 +161,12 @@ internal sealed class RemoteRelayLink : IDisposable
         }
         catch (TimeoutRejectedException)
         {
-            _timedOut = true;
+            if (!_timedOut)
+            {
+                Interlocked.Exchange(ref _unansweredSince, _options.Time.GetTimestamp());
+                _timedOut = true;
+            }
+
             DispatcherLog.TimedOut(_logger, Name, ControlRequestWriter.CommandToken(request.Command), _options.RelayTimeout.TotalMilliseconds);
             return Failed(RelayCallStatus.TimedOut, request, $"no answer within {_options.RelayTimeout.TotalMilliseconds:0} ms");
         }

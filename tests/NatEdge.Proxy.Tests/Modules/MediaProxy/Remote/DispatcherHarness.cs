@@ -12,9 +12,9 @@ internal sealed class DispatcherHarness : IAsyncDisposable
     private static readonly TimeSpan RelayTimeout = TimeSpan.FromSeconds(2);
     private readonly List<FakeRemoteRelay> _relays = [];
 
-    public DispatcherHarness(TimeProvider? time = null)
+    public DispatcherHarness(TimeProvider? time = null, Func<RelayDispatcherOptions, RelayDispatcherOptions>? adjust = null)
     {
-        Dispatcher = new RelayDispatcher(new RelayDispatcherOptions
+        var options = new RelayDispatcherOptions
         {
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             CertificatePath = Pki.DispatcherCertificatePath,
@@ -22,7 +22,8 @@ internal sealed class DispatcherHarness : IAsyncDisposable
             AuthorityPath = Pki.AuthorityPath,
             RelayTimeout = RelayTimeout,
             Time = time ?? TimeProvider.System,
-        });
+        };
+        Dispatcher = new RelayDispatcher(adjust is null ? options : adjust(options));
         Dispatcher.Start();
     }
 
