@@ -98,6 +98,9 @@ case "$scenario" in
   memory) scenario_file=register_aors_uac.xml; default_config=stage1-hello.cfg; kamailio_config=stage_a_hello.cfg; memory=yes ;;
   *) usage >&2; fail "--scenario must be register, regauth, call, callauth, options, callmedia or memory" ;;
 esac
+# With a socket per call (un, tn) every REGISTER brings a new Contact; a registrar holding one contact
+# per account (Kamailio's max_contacts 1) answers 503 to the second, so each call registers its own AOR.
+[ "$scenario" != register ] || [[ "$transport" =~ ^(u1|t1)$ ]] || scenario_file=register_aors_uac.xml
 scenario_file="$here/sipp/$scenario_file"
 if [ "$memory" = yes ]; then
   [ "$search" = no ] || fail "the memory scenario takes one --rate, not a search"
