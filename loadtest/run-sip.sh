@@ -691,7 +691,8 @@ port=${port:-$(free_port)}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results_file="$out/sip-$scenario-$stamp.txt"
 {
-  echo "# run-sip.sh $(printf '%q ' --scenario "$scenario" --rates "$rate_list" --duration "$duration" --transport "$transport" ${peer:+--peer "$peer"} \
+  echo "# run-sip.sh $(printf '%q ' --scenario "$scenario" "$( [ "$search" = yes ] && echo --rates || echo --rate)" "$rate_list" \
+      $( [ "$memory" = yes ] || printf '%q ' --duration "$duration") --transport "$transport" ${peer:+--peer "$peer"} \
       $( [ "$db" = none ] || printf '%q ' --db "$db" --usrloc-db-mode "$usrloc_mode") $( [ "$memory" = no ] || printf '%q ' --aors "$aors") \
       $( [ "$media" = no ] || printf '%q ' --hold-ms "$hold_ms"))"
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -srm), $(nproc) cores, $(sipp -v 2>/dev/null | grep -o 'v[0-9][^ ]*' | head -1), proxy $proxy_dll"
