@@ -536,8 +536,12 @@ run_step() {
   fi
   awk -v f="$failed" -v n="$calls" 'BEGIN { exit !(f != "NA" && f * 1000 < n) }' || { verdict=fail; reason+="failed>=0.1%,"; }
   awk -v s="$successful" -v f="$failed" -v n="$calls" 'BEGIN { exit !(s + f >= n) }' || { verdict=fail; reason+="calls-missing,"; }
-  awk -v p="$p99" 'BEGIN { exit !(p != "NA" && p < 200) }' || { verdict=fail; reason+="p99>=200ms,"; }
-  awk -v w="$wall_s" -v n="$calls" -v r="$rate" -v h="$hold_s" 'BEGIN { exit !(w <= 1.1 * n / r + 2 + h) }' || { verdict=fail; reason+="behind,"; }
+  # The memory scenario measures what the registrations occupy, not how fast they went (its first
+  # registrations also pay for the proxy's JIT compilation): only that they all succeeded counts.
+  if [ "$memory" = no ]; then
+    awk -v p="$p99" 'BEGIN { exit !(p != "NA" && p < 200) }' || { verdict=fail; reason+="p99>=200ms,"; }
+    awk -v w="$wall_s" -v n="$calls" -v r="$rate" -v h="$hold_s" 'BEGIN { exit !(w <= 1.1 * n / r + 2 + h) }' || { verdict=fail; reason+="behind,"; }
+  fi
   if [ "$keep" = yes ]; then
     mkdir -p "$out/runs"
     cp -r "$dir" "$out/runs/$(date -u +%Y%m%dT%H%M%S)-$implementation-$scenario-$rate"
