@@ -9,6 +9,7 @@ namespace NatEdge.IntegrationTests.LoadTest;
 /// a simulated NAT, and SIPp's G.711 RTP carried both ways by natedge-relay, which the runner starts.
 /// A scenario, the runner, or the proxy-relay path that stops working fails the suite.
 /// </summary>
+[Collection(LoadRunsCollection.Name)]
 public sealed class RunSipMediaSmokeTests
 {
     private const int Rate = 10;

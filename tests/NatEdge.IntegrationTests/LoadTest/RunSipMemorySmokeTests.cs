@@ -8,6 +8,7 @@ namespace NatEdge.IntegrationTests.LoadTest;
 /// registered with the stage 1 proxy, then its proportional set size read before and after them, so
 /// the scenario or its measurement that stops working fails the suite. The full run registers 100,000.
 /// </summary>
+[Collection(LoadRunsCollection.Name)]
 public sealed class RunSipMemorySmokeTests
 {
     private const int Registrations = 500;
