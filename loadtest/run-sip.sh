@@ -39,6 +39,8 @@ usage: loadtest/run-sip.sh --scenario NAME (--rate N | --rates N1,N2,...) [optio
   --relay-ports L-H   natedge-relay --port-range (default 40000-49999)
   --rtpengine-ports L-H  rtpengine --port-min/--port-max (default 30000-39999)
   --kamailio-shm MB   Kamailio's shared memory, -m (default 1024, as the shared bench)
+  --peer-relay R      callmedia against Kamailio: rtpengine (stage c, the default) or natedge
+                      (stage d: Kamailio's mediaproxy module driving natedge-relay)
   --config FILE       NatEdge route script (default: config/stage1-hello.cfg, or stage2-auth-db.cfg
                       for the auth scenarios with its db_url pointed at a SQLite file prepared by ctl)
   --proxy-dll FILE    built natedge-proxy.dll (default $NATEDGE_PROXY_DLL, else src/Proxy/bin/{Release,Debug})
@@ -55,7 +57,7 @@ fail() { echo "run-sip: $*" >&2; exit 2; }
 scenario=""; rate_list=""; duration=3; transport=u1; config=""; proxy_dll="${NATEDGE_PROXY_DLL:-}"
 port=""; peer=""; install_peer=no; keep=no; out="${LOADTEST_OUT:-$here/results}"; users=1000; search=no; warmup=""
 db=""; usrloc_mode=0; aors=100000; hold_ms=1000; relay_dll="${NATEDGE_RELAY_DLL:-}"; relay_ports=40000-49999
-rtpengine_ports=30000-39999; kamailio_shm=1024
+rtpengine_ports=30000-39999; kamailio_shm=1024; peer_relay=rtpengine
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) scenario=${2:?}; shift 2 ;;
@@ -73,6 +75,7 @@ while [ $# -gt 0 ]; do
     --relay-ports) relay_ports=${2:?}; shift 2 ;;
     --rtpengine-ports) rtpengine_ports=${2:?}; shift 2 ;;
     --kamailio-shm) kamailio_shm=${2:?}; shift 2 ;;
+    --peer-relay) peer_relay=${2:?}; shift 2 ;;
     --config) config=${2:?}; shift 2 ;;
     --proxy-dll) proxy_dll=${2:?}; shift 2 ;;
     --port) port=${2:?}; shift 2 ;;
@@ -124,6 +127,8 @@ IFS=, read -r -a rates <<<"$rate_list"
 [[ "$aors" =~ ^[0-9]+$ && "$aors" -gt 0 && "$aors" -le 1000000 ]] || fail "--aors must be 1..1000000"
 [[ "$hold_ms" =~ ^[0-9]+$ && "$hold_ms" -le 60000 ]] || fail "--hold-ms must be 0..60000"
 [[ "$kamailio_shm" =~ ^[0-9]+$ && "$kamailio_shm" -ge 64 ]] || fail "--kamailio-shm must be at least 64 (MB)"
+[[ "$peer_relay" =~ ^(rtpengine|natedge)$ ]] || fail "--peer-relay must be rtpengine or natedge"
+[ "$media" = no ] || [ "$peer_relay" = rtpengine ] || kamailio_config=stage_d_mediaproxy.cfg
 for range in "$relay_ports" "$rtpengine_ports"; do
   [[ "$range" =~ ^([0-9]+)-([0-9]+)$ && ${BASH_REMATCH[1]} -ge 1024 && ${BASH_REMATCH[2]} -le 65535 && ${BASH_REMATCH[1]} -lt ${BASH_REMATCH[2]} ]] ||
     fail "port ranges are LOW-HIGH within 1024-65535"
@@ -398,9 +403,9 @@ start_kamailio() {
   local dir="$work/kamailio" source="$bench_dir/kamailio/$kamailio_config" defines=() packages=(kamailio)
   mkdir -p "$dir"
   [ "$auth" = no ] || packages+=(kamailio-mysql-modules)
-  [ "$media" = no ] || packages+=(rtpengine-daemon)
+  [ "$media" = no ] || [ "$peer_relay" != rtpengine ] || packages+=(rtpengine-daemon)
   if ! command -v kamailio >/dev/null || { [ "$auth" = yes ] && [ ! -f /usr/lib/x86_64-linux-gnu/kamailio/modules/db_mysql.so ]; } ||
-     { [ "$media" = yes ] && ! command -v rtpengine >/dev/null; }; then
+     { [ "$media" = yes ] && [ "$peer_relay" = rtpengine ] && ! command -v rtpengine >/dev/null; }; then
     [ "$install_peer" = yes ] || fail "${packages[*]} missing: pass --install-peer"
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null ||
       fail "apt-get install ${packages[*]} failed"
@@ -427,9 +432,13 @@ start_kamailio() {
     fi
   fi
   clear_location_table
-  if [ "$media" = yes ]; then
+  if [ "$media" = yes ] && [ "$peer_relay" = rtpengine ]; then
     start_rtpengine "$dir"
     sed -i "s|udp:127.0.0.1:2223|udp:127.0.0.1:$ng_port|" "$dir/kamailio.cfg"
+  elif [ "$media" = yes ]; then
+    # Stage (d): the mediaproxy module speaks the MediaProxy protocol to natedge-relay's socket.
+    start_relay "$dir"
+    defines+=(-A "MP_SOCKET=\"$dir/relay.sock\"")
   fi
   kamailio -c -f "$dir/kamailio.cfg" "${defines[@]}" >"$dir/check.log" 2>&1 || { cat "$dir/check.log" >&2; fail "Kamailio rejected its config"; }
   kamailio -DD -E -f "$dir/kamailio.cfg" "${defines[@]}" -P "$dir/kamailio.pid" -Y "$dir" -m "$kamailio_shm" -M 16 >"$dir/kamailio.log" 2>&1 &
@@ -600,7 +609,7 @@ PY
 }
 
 media_relay_counts() {  # natedge|kamailio: "SESSIONS PACKETS" of the relay in use
-  if [ "$1" = natedge ]; then relay_accounting "$work/natedge/accounting.log"; else rtpengine_counts; fi
+  if [ "$1" = natedge ] || [ "$peer_relay" = natedge ]; then relay_accounting "$work/$1/accounting.log"; else rtpengine_counts; fi
 }
 
 # Runs every rate (or the search) against the running server; prints the results lines.
@@ -658,8 +667,24 @@ ratio_line() {
     pc=$(grep "rate=$common .*verdict=pass" <<<"$peer_lines" | tail -1 | tr ' ' '\n' | sed -n 's/^cpu_s_per_1000=//p')
   fi
   awk -v s="$scenario" -v nb="$nb" -v pb="$pb" -v c="${common:-NA}" -v nc="$nc" -v pc="$pc" 'BEGIN {
-    printf "ratio natedge/kamailio scenario=%s best_rate natedge=%d kamailio=%d rate_ratio=%s cpu_per_1000_at=%s natedge_cpu_s_per_1000=%s kamailio_cpu_s_per_1000=%s cpu_ratio=%s\n",
+    printf "ratio natedge/kamailio scenario=%s best_rate natedge=%d kamailio=%d rate_ratio=%s cpu_per_1000_at=%s natedge_cpu_s_per_1000=%s kamailio_cpu_s_per_1000=%s cpu_ratio=%s",
       s, nb, pb, (pb > 0 ? sprintf("%.2f", nb / pb) : "NA"), c, nc, pc, ((pc != "NA" && pc > 0) ? sprintf("%.2f", nc / pc) : "NA") }'
+  if [ "$media" = yes ]; then
+    # The relays compared at the same rate: CPU per relayed packet.
+    local nr=NA pr=NA
+    if [ -n "$common" ]; then
+      nr=$(relay_us_per_packet "$(grep "rate=$common .*verdict=pass" <<<"$natedge_lines" | tail -1)")
+      pr=$(relay_us_per_packet "$(grep "rate=$common .*verdict=pass" <<<"$peer_lines" | tail -1)")
+    fi
+    awk -v n="$nr" -v p="$pr" -v r="$peer_relay" 'BEGIN { printf " peer_relay=%s natedge_relay_us_per_packet=%s peer_relay_us_per_packet=%s relay_cpu_ratio=%s",
+      r, n, p, ((n != "NA" && p != "NA" && p > 0) ? sprintf("%.2f", n / p) : "NA") }'
+  fi
+  echo
+}
+
+relay_us_per_packet() {  # a results line: relay CPU in microseconds per packet it carried
+  awk -v c="$(field "$1" relay_cpu_s)" -v n="$(field "$1" relayed_packets)" 'BEGIN {
+    if (c == "NA" || n == "NA" || n + 0 <= 0) print "NA"; else printf "%.1f", c * 1e6 / n }'
 }
 
 # Registers --aors addresses-of-record at the rate, then adds the server's PSS before and after them
@@ -698,7 +723,7 @@ results_file="$out/sip-$scenario-$stamp.txt"
   echo "# run-sip.sh $(printf '%q ' --scenario "$scenario" "$( [ "$search" = yes ] && echo --rates || echo --rate)" "$rate_list" \
       $( [ "$memory" = yes ] || printf '%q ' --duration "$duration") --transport "$transport" ${peer:+--peer "$peer"} \
       $( [ "$db" = none ] || printf '%q ' --db "$db" --usrloc-db-mode "$usrloc_mode") $( [ "$memory" = no ] || printf '%q ' --aors "$aors") \
-      $( [ "$media" = no ] || printf '%q ' --hold-ms "$hold_ms"))"
+      $( [ "$media" = no ] || printf '%q ' --hold-ms "$hold_ms" ${peer:+--peer-relay "$peer_relay"}))"
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -srm), $(nproc) cores, $(sipp -v 2>/dev/null | grep -o 'v[0-9][^ ]*' | head -1), proxy $proxy_dll"
 } >"$results_file"
 
