@@ -41,8 +41,9 @@ usage: loadtest/run-sip.sh --scenario NAME (--rate N | --rates N1,N2,...) [optio
   --kamailio-shm MB   Kamailio's shared memory, -m (default 1024, as the shared bench)
   --peer-relay R      callmedia against Kamailio: rtpengine (stage c, the default) or natedge
                       (stage d: Kamailio's mediaproxy module driving natedge-relay)
-  --config FILE       NatEdge route script (default: config/stage1-hello.cfg, or stage2-auth-db.cfg
-                      for the auth scenarios with its db_url pointed at a SQLite file prepared by ctl)
+  --config FILE       NatEdge route script (default: config/stage1-hello.cfg; stage2-auth-db.cfg for
+                      regauth and callauth, stage3-nat.cfg for callmedia, each copied with its db_url
+                      pointed at the --db store and its usrloc db_mode set)
   --proxy-dll FILE    built natedge-proxy.dll (default $NATEDGE_PROXY_DLL, else src/Proxy/bin/{Release,Debug})
   --port P            proxy port on 127.0.0.1 (default: a free port in 20000-29999)
   --peer kamailio     also run the same scenario and rates against Kamailio and print the ratio
