@@ -21,21 +21,40 @@ def sip_table(path):
         return ""
     out = [f"### {runs[0]['scenario']} (`{os.path.basename(path)}`)", ""]
     out += [f"`{h}`  " for h in header] + [""]
-    out.append("| impl | rate/s | result | failed | challenges | p50 / p99 ms | proxy CPU s per 1,000 | proxy CPU % | DB CPU s | SIPp UAC / UAS CPU s |")
-    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    extras = extra_columns(runs)
+    out.append("| impl | rate/s | result | failed | challenges | p50 / p99 ms | proxy CPU s per 1,000 | proxy CPU % | DB CPU s | SIPp UAC / UAS CPU s |"
+               + "".join(f" {title} |" for title, _ in extras))
+    out.append("| --- " * (10 + len(extras)) + "|")
     for r in runs:
         wall = float(r.get("wall_s", "0") or 0)
         cpu = float(r["proxy_cpu_s"]) if r.get("proxy_cpu_s", "NA") != "NA" else None
         pct = f"{100 * cpu / wall:.0f}" if cpu is not None and wall > 0 else "NA"
         verdict = r["verdict"] + (f" ({r['reason']})" if "reason" in r else "")
         out.append(f"| {r['impl']} | {r['rate']} | {verdict} | {r['failed']}/{r['calls']} | {r['challenges']} | "
-                   f"{r['p50_ms']} / {r['p99_ms']} | {r['cpu_s_per_1000']} | {pct} | {r['db_cpu_s']} | {r['uac_cpu_s']} / {r['uas_cpu_s']} |")
+                   f"{r['p50_ms']} / {r['p99_ms']} | {r['cpu_s_per_1000']} | {pct} | {r['db_cpu_s']} | {r['uac_cpu_s']} / {r['uas_cpu_s']} |"
+                   + "".join(f" {cell(r)} |" for _, cell in extras))
     peers = sorted({r["impl"] for r in runs} - {"natedge"})
     if ratio:
         out += ["", f"`{ratio}`"]
     elif peers:
         out += ["", f"`{computed_ratio(runs, peers[0])}` (computed here from the lines above: the runner of this file stopped before its ratio line)"]
     return "\n".join(out) + "\n"
+
+
+def extra_columns(runs):
+    """Columns of the database, media and memory fields, for the files whose lines carry them."""
+    get = lambda key: lambda r: r.get(key, "NA")
+    columns = []
+    if any(r.get("db", "none") not in ("none", "NA") for r in runs):
+        columns.append(("DB / usrloc db_mode / location rows", lambda r: f"{r['db']} / {r['usrloc_db_mode']} / {r.get('location_rows', 'NA')}"))
+    if any(r["scenario"] == "callmedia" for r in runs):
+        columns += [("relay CPU s", get("relay_cpu_s")),
+                    ("relay sessions / packets", lambda r: f"{r.get('media_sessions', 'NA')} / {r.get('relayed_packets', 'NA')}")]
+    if any(r["scenario"] == "memory" for r in runs):
+        columns += [("registrations", get("aors_registered")),
+                    ("PSS idle / loaded kB", lambda r: f"{r.get('pss_idle_kb', 'NA')} / {r.get('pss_kb', 'NA')}"),
+                    ("PSS added kB", get("pss_added_kb")), ("bytes per registration", get("bytes_per_registration"))]
+    return columns
 
 
 def computed_ratio(runs, peer):

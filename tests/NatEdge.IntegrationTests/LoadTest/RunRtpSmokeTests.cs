@@ -9,6 +9,7 @@ namespace NatEdge.IntegrationTests.LoadTest;
 /// relay-free baseline, so the RTP driver (or the relay's packet path under it) that stops working
 /// fails the suite. The generator is the shared bench's rtpbench.c, built by the script with gcc.
 /// </summary>
+[Collection(LoadRunsCollection.Name)]
 public sealed class RunRtpSmokeTests
 {
     private const int Calls = 5;

@@ -8,7 +8,7 @@ public static class RunSip
 {
     public const string ResultsFileName = "sip-runs.log";
 
-    public static async Task<RunSipOutcome> RunAsync(string scenario, int rate, int seconds, string outputDirectory)
+    public static async Task<RunSipOutcome> RunAsync(string scenario, int rate, int seconds, string outputDirectory, IReadOnlyList<string>? extraArguments = null)
     {
         _ = Sipp.Executable;
         var script = Path.Combine(BuiltExecutables.RepositoryRoot, "loadtest", "run-sip.sh");
@@ -22,6 +22,7 @@ public static class RunSip
             "--warmup", "1",
             "--proxy-dll", BuiltExecutables.ProxyDll,
             "--out", outputDirectory,
+            .. extraArguments ?? [],
         ];
         await using var runner = ChildProcess.Start("bash", arguments, outputDirectory, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
 

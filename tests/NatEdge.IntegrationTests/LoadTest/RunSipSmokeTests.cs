@@ -8,6 +8,7 @@ namespace NatEdge.IntegrationTests.LoadTest;
 /// proxy on 127.0.0.1, so a scenario or the runner that stops working fails the suite. Full-rate
 /// runs are not part of the test command.
 /// </summary>
+[Collection(LoadRunsCollection.Name)]
 public sealed class RunSipSmokeTests
 {
     [Theory]
