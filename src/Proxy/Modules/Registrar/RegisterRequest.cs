@@ -88,9 +88,9 @@ public sealed record RegisterRequest
             ExpiresHeader = expiresHeader,
             CallId = Encoding.UTF8.GetString(message[message.CallId]),
             CSeq = (int)Math.Min(cseq.Number, int.MaxValue),
-            UserAgent = userAgentIndex >= 0 ? Encoding.UTF8.GetString(message[message.GetHeader(userAgentIndex).Value]) : "",
+            UserAgent = userAgentIndex >= 0 ? RepeatedStrings.Registrar.Share(Encoding.UTF8.GetString(message[message.GetHeader(userAgentIndex).Value])) : "",
             Received = ReceivedUri(received),
-            Socket = SocketText(received),
+            Socket = RepeatedStrings.Registrar.Share(SocketText(received)),
         };
         return RegistrarError.None;
     }

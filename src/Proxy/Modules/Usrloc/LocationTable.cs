@@ -14,6 +14,9 @@ public sealed class LocationTable
 
     public int AorCount => _records.Count;
 
+    /// <summary>Most AORs hold one contact: a list sized for one instead of the default four.</summary>
+    private static readonly Func<string, List<ContactBinding>> NewContactList = static _ => new List<ContactBinding>(1);
+
     public ContactBinding[] Get(string aor, DateTime utcNow)
     {
         if (!_records.TryGetValue(aor, out var list))
@@ -61,7 +64,7 @@ public sealed class LocationTable
         ArgumentNullException.ThrowIfNull(binding);
         while (true)
         {
-            var list = _records.GetOrAdd(binding.Aor, static _ => []);
+            var list = _records.GetOrAdd(binding.Aor, NewContactList);
             lock (list)
             {
                 if (!IsAttached(binding.Aor, list))
@@ -98,7 +101,7 @@ public sealed class LocationTable
         ArgumentNullException.ThrowIfNull(bindings);
         foreach (var binding in bindings)
         {
-            var list = _records.GetOrAdd(binding.Aor, static _ => []);
+            var list = _records.GetOrAdd(binding.Aor, NewContactList);
             lock (list)
             {
                 list.RemoveAll(existing => SameContact(existing.Contact, binding.Contact));

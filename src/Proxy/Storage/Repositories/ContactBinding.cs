@@ -54,5 +54,14 @@ public sealed record ContactBinding
 
     public bool IsExpiredAt(DateTime utcNow) => !IsPermanent && Expires <= utcNow;
 
-    public static string NewRuid() => "ne-" + Guid.NewGuid().ToString("N");
+    /// <summary>
+    /// Unique without a GUID's 32 characters per binding: a random prefix drawn once per process
+    /// (several proxies may share one table) and a counter, as Kamailio's "uloc-" ruids are.
+    /// </summary>
+    public static string NewRuid() =>
+        RuidPrefix + Interlocked.Increment(ref _ruidCounter).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly string RuidPrefix = "ne-" + System.Security.Cryptography.RandomNumberGenerator.GetHexString(12, lowercase: true) + "-";
+
+    private static long _ruidCounter;
 }
