@@ -101,6 +101,40 @@ public sealed class RemoteRelayProcessTests
     }
 
     [Fact]
+    public async Task A_TLS_client_presenting_no_certificate_is_refused_and_logged()
+    {
+        using var pki = await RelayLinkPki.CreateAsync();
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, dispatcherPort);
+        using var tls = new System.Net.Security.SslStream(tcp.GetStream());
+        using var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(pki.AuthorityPath);
+
+        var answered = 0;
+        try
+        {
+            // Under TLS 1.3 the client may finish its side of the handshake before the server has
+            // judged the missing certificate; the refusal then shows as a connection closed unanswered.
+            await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "natedge-dispatcher",
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    NatEdge.Shared.Security.RelayLinkCertificates.Verify(certificate, authority, NatEdge.Shared.Security.RelayLinkRole.Dispatcher, out _),
+            });
+            await tls.WriteAsync("update 0\r\ntype: request\r\ncall_id: anonymous\r\ncseq: 1\r\nfrom_tag: t\r\nmedia: audio:127.0.0.1:4000:sendrecv\r\n\r\n"u8.ToArray());
+            answered = await tls.ReadAsync(new byte[4096]).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        {
+        }
+
+        answered.ShouldBe(0, "the dispatcher answers nothing to a relay without a certificate");
+        (await proxy.Process.WaitForOutputAsync("refused", LinkWait)).ShouldContain("no certificate presented");
+        proxy.Process.Output.ShouldNotContain("connected from");
+    }
+
+    [Fact]
     public async Task A_plain_TCP_client_sending_update_to_the_dispatcher_port_gets_nothing()
     {
         using var pki = await RelayLinkPki.CreateAsync();
@@ -224,8 +258,9 @@ public sealed class RemoteRelayProcessTests
     }
 
     [Fact]
-    public async Task A_relay_sent_SIGHUP_keeps_its_call_flowing_takes_no_new_one_and_exits_when_it_ends()
+    public async Task A_relay_sent_SIGHUP_keeps_its_five_calls_flowing_takes_no_new_one_and_exits_when_they_end()
     {
+        const int Running = 5;
         using var pki = await RelayLinkPki.CreateAsync("relay-a", "relay-b");
         var dispatcherPort = FreePorts.UdpAndTcp();
         await using var proxy = await StartProxyAsync(pki, dispatcherPort);
@@ -233,11 +268,17 @@ public sealed class RemoteRelayProcessTests
         await proxy.Process.WaitForOutputAsync("Relay CN=relay-a connected", LinkWait);
         using var sippDirectory = new TempDirectory("natedge-sipp-");
         var calleePort = FreePorts.UdpAndTcp();
-        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: 2);
-        var (running, runningRelayed) = await AnsweredCallAsync(proxy, calleePort, draining.Stderr);
-        using (running)
+        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: Running + 1);
+        var running = new List<(MediaCallParty Caller, IPEndPoint Relayed)>();
+        try
         {
-            runningRelayed.Port.ShouldBeInRange(RelayALow, RelayAHigh);
+            for (var i = 0; i < Running; i++)
+            {
+                var call = await AnsweredCallAsync(proxy, calleePort, draining.Stderr);
+                running.Add(call);
+                call.Relayed.Port.ShouldBeInRange(RelayALow, RelayAHigh);
+            }
+
             await using var other = await RelayProcess.StartAsync($"{RelayBLow}-{RelayBHigh}", pki.RelayArguments("relay-b", dispatcherPort));
             await proxy.Process.WaitForOutputAsync("Relay CN=relay-b connected", LinkWait);
 
@@ -246,8 +287,20 @@ public sealed class RemoteRelayProcessTests
 
             var next = await CallAndExchangeMediaAsync(proxy, calleePort, other.Stderr);
             next.Port.ShouldBeInRange(RelayBLow, RelayBHigh, "a halting relay takes no new session");
-            await ExchangeMediaAsync(running, runningRelayed);
-            (await running.ByeAsync()).ShouldBe(200);
+            foreach (var (caller, relayed) in running)
+            {
+                await ExchangeMediaAsync(caller, relayed);
+            }
+
+            draining.Stderr.ShouldNotContain("drained", Case.Sensitive, "the relay waits for its last call");
+            foreach (var (caller, _) in running)
+            {
+                (await caller.ByeAsync()).ShouldBe(200);
+            }
+        }
+        finally
+        {
+            running.ForEach(call => call.Caller.Dispose());
         }
 
         (await draining.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, draining.Stderr);
