@@ -9,6 +9,10 @@ namespace NatEdge.Proxy.Transport;
 /// One bound UDP socket and its receive loops (the script's <c>children=</c>). Each loop owns a
 /// pooled buffer and a <see cref="SocketAddress"/> that it reuses for every datagram, so receiving
 /// makes no IPEndPoint and no buffer per packet; the socket recycles its own awaitable event args.
+/// A message whose handling has to wait (a database query, a relay's answer) keeps the buffer,
+/// address and loop state it arrived with, and the loop receives on with a spare set: SER's
+/// children each block on such a wait, so a slow database caps a proxy at <c>children</c>
+/// REGISTERs in flight; here up to <see cref="MaxWaitingMessages"/> wait at once.
 /// </summary>
 public sealed class UdpSipListener : ISipListener, IAsyncDisposable
 {
@@ -18,8 +22,13 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
     private readonly int _receiveLoops;
     private readonly CancellationTokenSource _stopping = new();
     private Task _loops = Task.CompletedTask;
+    private readonly System.Collections.Concurrent.ConcurrentStack<LoopResources> _spare = new();
     private long _datagramsReceived;
     private long _bytesReceived;
+    private int _waiting;
+
+    /// <summary>Messages of one listener that may wait at once; past it a loop waits with its message (back-pressure).</summary>
+    public const int MaxWaitingMessages = 256;
 
     private const int ReceiveBufferBytes = 1 << 20;
 
@@ -129,9 +138,7 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
 
     private async Task ReceiveLoopAsync(CancellationToken stopping)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(TransportLimits.UdpReceiveBufferBytes);
-        var remote = new SocketAddress(AddressFamily);
-        var loop = new ReceiveLoopState();
+        var own = RentResources();
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -141,7 +148,7 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
                 {
                     // No token here: registering one costs an allocation per receive. Stopping
                     // disposes the socket, which ends the pending receive.
-                    received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, remote, CancellationToken.None).ConfigureAwait(false);
+                    received = await _socket.ReceiveFromAsync(own.Buffer, SocketFlags.None, own.Remote, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (ObjectDisposedException)
                 {
@@ -162,18 +169,62 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
                 Interlocked.Add(ref _bytesReceived, received);
 
                 // The common case, a handler that finishes at once, runs without an async state machine.
-                var handled = Deliver(buffer.AsMemory(0, received), remote, loop, stopping);
-                if (!handled.IsCompletedSuccessfully)
+                var handled = Deliver(own.Buffer.AsMemory(0, received), own.Remote, own.Loop, stopping);
+                if (handled.IsCompletedSuccessfully)
                 {
-                    await ObserveAsync(handled, remote, stopping).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (Interlocked.Increment(ref _waiting) <= MaxWaitingMessages)
+                {
+                    _ = FinishWaitingAsync(handled, own, stopping);
+                    own = RentResources();
+                }
+                else
+                {
+                    Interlocked.Decrement(ref _waiting);
+                    await ObserveAsync(handled, own.Remote, stopping).ConfigureAwait(false);
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ReturnResources(own);
         }
     }
+
+    private async Task FinishWaitingAsync(ValueTask handled, LoopResources resources, CancellationToken stopping)
+    {
+        try
+        {
+            await ObserveAsync(handled, resources.Remote, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+            ReturnResources(resources);
+        }
+    }
+
+    private LoopResources RentResources() =>
+        _spare.TryPop(out var spare)
+            ? spare
+            : new LoopResources(ArrayPool<byte>.Shared.Rent(TransportLimits.UdpReceiveBufferBytes), new SocketAddress(AddressFamily), new ReceiveLoopState());
+
+    /// <summary>Kept for the next message that waits, up to what may wait at once; the rest go back to the pool.</summary>
+    private void ReturnResources(LoopResources resources)
+    {
+        if (_spare.Count < MaxWaitingMessages)
+        {
+            _spare.Push(resources);
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(resources.Buffer);
+    }
+
+    /// <summary>What one message in hand needs: the datagram's buffer, its source, the handler's reusable state.</summary>
+    private sealed record LoopResources(byte[] Buffer, SocketAddress Remote, ReceiveLoopState Loop);
 
     private ValueTask Deliver(ReadOnlyMemory<byte> datagram, SocketAddress remote, ReceiveLoopState loop, CancellationToken stopping)
     {

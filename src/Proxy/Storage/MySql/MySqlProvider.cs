@@ -28,6 +28,9 @@ public sealed class MySqlProvider : ISqlProvider
             MinimumPoolSize = 0,
             MaximumPoolSize = (uint)options.MaxPoolSize,
             ConnectionIdleTimeout = 60,
+            // NatEdge leaves no session state behind (no user variables, temporary tables or open
+            // transactions), so a pooled connection needs no reset round trip each time it is reused.
+            ConnectionReset = false,
         };
         _connectionString = builder.ConnectionString;
     }
@@ -43,7 +46,7 @@ public sealed class MySqlProvider : ISqlProvider
 
     public bool IsTransient(Exception exception) => exception switch
     {
-        MySqlException mysql => mysql.IsTransient || IsConnectionLost(mysql.ErrorCode),
+        MySqlException mysql => mysql.IsTransient || IsConnectionLost(mysql.ErrorCode) || LostUnderneath(mysql),
         MySqlEndOfStreamException => true,
         System.IO.IOException => true,
         System.Net.Sockets.SocketException => true,
@@ -52,7 +55,7 @@ public sealed class MySqlProvider : ISqlProvider
 
     public bool IsUnreachable(Exception exception) => exception switch
     {
-        MySqlException mysql => IsConnectionLost(mysql.ErrorCode) ||
+        MySqlException mysql => IsConnectionLost(mysql.ErrorCode) || LostUnderneath(mysql) ||
                                 mysql.ErrorCode is MySqlErrorCode.AccessDenied or MySqlErrorCode.UnknownDatabase,
         MySqlEndOfStreamException => true,
         System.IO.IOException => true,
@@ -61,6 +64,13 @@ public sealed class MySqlProvider : ISqlProvider
     };
 
     public void ResetPool() => MySqlConnection.ClearAllPools();
+
+    /// <summary>
+    /// A pooled connection whose server went away is found out by the first command on it
+    /// ("Failed to read the result set" over an end of stream or a socket error).
+    /// </summary>
+    private static bool LostUnderneath(MySqlException exception) =>
+        exception.InnerException is MySqlEndOfStreamException or System.IO.IOException or System.Net.Sockets.SocketException;
 
     private static bool IsConnectionLost(MySqlErrorCode code) => code is
         MySqlErrorCode.UnableToConnectToHost or
