@@ -105,7 +105,7 @@ public sealed class CallLossDialogProcessTests : IDisposable
             $"proxy to callees {sentToCallees} packets (without loss {packetsPerCallWithoutLoss * Calls}), " +
             $"requests the callees got again after their answer was lost {callees.Sum(c => c.RetransmittedRequests)}";
         Console.WriteLine(figures);
-        var diagnostics = $"{caller.Output}\n{ReadIfPresent(callerDirectory, "errors.log")}\n" +
+        var diagnostics = $"{caller.Output}\n{ReadIfPresent(callerDirectory, "errors.log")}\nproxy, last lines:\n{proxy.OutputTail}\n" +
             string.Join("\n", callees.Select((c, i) => $"callee {i} ({c.Contact}), first events:\n{c.Journal}"));
         var run = new DialogRun(callerLog, figures, diagnostics);
 

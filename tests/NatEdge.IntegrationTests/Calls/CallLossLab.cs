@@ -189,6 +189,16 @@ internal sealed class CallLossLab : IDisposable
 /// <summary>The proxy process inside the lab and its working directory.</summary>
 internal sealed class LossProxy(ChildProcess process, TempDirectory directory) : IAsyncDisposable
 {
+    /// <summary>The end of the proxy's output, for a failing test's message.</summary>
+    public string OutputTail
+    {
+        get
+        {
+            var output = process.Output;
+            return output.Length > 3000 ? output[^3000..] : output;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await process.DisposeAsync();

@@ -43,12 +43,12 @@ internal sealed partial class UdpCallee : IAsyncDisposable
     private readonly Dictionary<string, int> _copies = [];
     private readonly Dictionary<string, string> _lastResponses = [];
     private readonly Dictionary<string, string> _toTags = [];
+    private readonly Dictionary<string, SipText> _invites = [];
     private readonly HashSet<string> _unacknowledged = [];
     private readonly Dictionary<int, int> _acknowledgedFinals = [];
     private readonly List<string> _violations = [];
     private readonly List<string> _journal = [];
     private readonly Task _receiving;
-    private readonly Dictionary<string, SipText> _invites = [];
     private int _tagCounter;
     private int _reinvites;
 
@@ -67,8 +67,6 @@ internal sealed partial class UdpCallee : IAsyncDisposable
 
     /// <summary>The contact to register, which the callee also puts in its answers.</summary>
     public string Contact { get; }
-
-    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
 
     /// <summary>Distinct requests of <paramref name="method"/> (by branch) that reached the callee.</summary>
     public int Requests(string method)
@@ -161,9 +159,19 @@ internal sealed partial class UdpCallee : IAsyncDisposable
             }
 
             var text = Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes);
-            if (!text.StartsWith("SIP/2.0 ", StringComparison.Ordinal))
+            if (text.StartsWith("SIP/2.0 ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
             {
                 OnRequest(SipText.Parse(text), received.RemoteEndPoint);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException or KeyNotFoundException)
+            {
+                // A request this callee cannot read fails the test through its violations, and the callee keeps serving the other calls.
+                Violation($"unreadable request ({e.GetType().Name}: {e.Message}):\n{text}");
             }
         }
     }
@@ -287,7 +295,7 @@ internal sealed partial class UdpCallee : IAsyncDisposable
                 // The proxy's hop-by-hop ACK of a 487 (RFC 3261 section 17.1.1.3): the INVITE's branch, one Via.
                 if (ack.Vias.Count != 1)
                 {
-                    _violations.Add($"ACK of a 487 with {ack.Vias.Count} Vias");
+                    Violation($"ACK of a 487 with {ack.Vias.Count} Vias");
                 }
 
                 _acknowledgedFinals[487] = _acknowledgedFinals.GetValueOrDefault(487) + 1;
