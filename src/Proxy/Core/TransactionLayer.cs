@@ -53,7 +53,7 @@ public sealed class TransactionLayer : IResponseRouter, IDisposable
     public TransactionRouter RouterFor(CompiledScript script)
     {
         // Reply and failure routes answer through the transaction (t_reply), never statelessly.
-        return new TransactionRouter(script, Proxy, _sender, NoStatelessReplies.Instance, new TextWriterScriptLog());
+        return new TransactionRouter(script, Proxy, NoStatelessReplies.Instance, new TextWriterScriptLog());
     }
 
     /// <summary>How the proxy writes the socket a request came in on (record_route).</summary>

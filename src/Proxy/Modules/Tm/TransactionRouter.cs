@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
-using System.Text;
-using NatEdge.Proxy.Modules.Rr;
 using NatEdge.Proxy.Routing.Compilation;
 using NatEdge.Proxy.Sip.Message;
 using NatEdge.Proxy.Transactions.Proxying;
@@ -10,16 +7,16 @@ using NatEdge.Proxy.Transport;
 namespace NatEdge.Proxy.Modules.Tm;
 
 /// <summary>
-/// The route script with transactions, as a host runs it: a request first meets the transaction
-/// layer, which absorbs retransmissions and hop-by-hop ACKs, and only a new request runs the main
-/// route; a response goes to the transaction layer, which runs the armed onreply_route and, when
-/// every branch failed, the armed failure_route.
+/// The routes tm arms on a transaction: a response goes to the transaction layer, which runs the
+/// armed onreply_route and, when every branch failed, the armed failure_route. Requests never pass
+/// here: the receive loops run the main route on their own workers
+/// (<see cref="Core.ScriptRequestRouter"/>), each with a <see cref="TransactionScope"/> over the
+/// same transactions.
 /// </summary>
 /// <remarks>
-/// Script workers are pooled: a message rents one (with its <see cref="TransactionScope"/>) for as
-/// long as its route runs, so async functions may resume on another thread. Reply and failure
-/// routes run inside the transaction's lock and are expected to complete synchronously; one that
-/// awaits (a database lookup in failure_route) blocks that thread until it is done.
+/// Script workers are pooled: a reply or failure route rents one (with its
+/// <see cref="TransactionScope"/>) for as long as it runs. Both run inside the transaction's lock
+/// and are expected to complete synchronously; one that awaits (a database lookup in failure_route) blocks that thread until it is done.
 /// </remarks>
 public sealed class TransactionRouter : ITransactionScriptRunner
 {
@@ -27,42 +24,19 @@ public sealed class TransactionRouter : ITransactionScriptRunner
     private static ReceiveInfo? _replyReceived;
 
     private readonly CompiledScript _script;
-    private readonly SipSender _sender;
     private readonly IReplyTransport _replies;
     private readonly IScriptLog _log;
     private readonly ConcurrentBag<PooledWorker> _workers = [];
-    private readonly ConcurrentDictionary<ISipListener, SipInterface> _interfaces = new();
 
-    public TransactionRouter(CompiledScript script, StatefulProxy proxy, SipSender sender, IReplyTransport replies, IScriptLog log)
+    public TransactionRouter(CompiledScript script, StatefulProxy proxy, IReplyTransport replies, IScriptLog log)
     {
         _script = script;
         Proxy = proxy;
-        _sender = sender;
         _replies = replies;
         _log = log;
     }
 
     public StatefulProxy Proxy { get; }
-
-    /// <summary>Routes a checked request (parsed, Via stamped with received/rport).</summary>
-    public async ValueTask RouteRequestAsync(SipMessage request, SipReceiveContext origin)
-    {
-        if (Proxy.TryAbsorb(request))
-        {
-            return;
-        }
-
-        var pooled = Rent();
-        try
-        {
-            pooled.Scope.Reset(request, UpstreamChannel.For(_sender, request, origin), InterfaceOf(origin.Listener));
-            await pooled.Worker.RouteRequestAsync(request, Received(origin)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _workers.Add(pooled);
-        }
-    }
 
     /// <summary>Hands a response to the transaction layer; reply routes run on this thread.</summary>
     public ResponseResult RouteResponse(SipMessage response, SipReceiveContext origin)
@@ -132,13 +106,6 @@ public sealed class TransactionRouter : ITransactionScriptRunner
         TransactionScope.Attach(worker.Context, scope);
         return new PooledWorker(worker, scope);
     }
-
-    private SipInterface InterfaceOf(ISipListener listener) => _interfaces.GetOrAdd(listener, static l =>
-    {
-        var address = l.LocalEndPoint.Address;
-        var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-        return new SipInterface(ViaTransportTokens.Of(l.Transport), Encoding.ASCII.GetBytes($"{host}:{l.LocalEndPoint.Port}"));
-    });
 
     private static ReceiveInfo Received(SipReceiveContext origin)
         => new(origin.Remote, origin.Listener.LocalEndPoint, origin.Transport == SipTransportKind.Tcp ? TransportProtocol.Tcp : TransportProtocol.Udp);

@@ -2,79 +2,80 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using NatEdge.Proxy.Modules.Tm;
+using NatEdge.Proxy.Core;
+using NatEdge.Proxy.Hosting;
 using NatEdge.Proxy.Routing;
-using NatEdge.Proxy.Routing.Compilation;
-using NatEdge.Proxy.Sip.Message;
-using NatEdge.Proxy.Sip.Parsing;
-using NatEdge.Proxy.Sip.Writing;
-using NatEdge.Proxy.Tests.Routing;
-using NatEdge.Proxy.Transactions;
-using NatEdge.Proxy.Transactions.Proxying;
 using NatEdge.Proxy.Transport;
-using NatEdge.Shared.Timing;
 using static NatEdge.Proxy.Tests.Transactions.Proxying.ProxyHarness;
 
-namespace NatEdge.Proxy.Tests.Modules.Tm;
+namespace NatEdge.Proxy.Tests.Core;
 
 /// <summary>
-/// The route script with transactions on loopback UDP sockets: a caller and a callee as raw
-/// sockets, the proxy's listener feeding the <see cref="TransactionRouter"/>. The script is the
-/// guide's core: record_route, loose_route for in-dialog requests, t_relay, sl_reply_error.
+/// The route script with transactions on the path a running proxy uses: transports bound as
+/// <c>natedge-proxy run</c> binds them, the <see cref="SipRequestPipeline"/> with its
+/// <see cref="TransactionLayer"/> behind them, and a caller and a callee as raw loopback UDP
+/// sockets. The script is the guide's core: record_route, loose_route for in-dialog requests,
+/// t_relay, sl_reply_error, and a failure route that answers 480.
 /// </summary>
-public sealed class TransactionRouterTests : IAsyncDisposable
+public sealed class StatefulPipelineTests : IAsyncLifetime
 {
+    private const string Script = """
+        loadmodule "sl.so"
+        loadmodule "tm.so"
+        loadmodule "rr.so"
+        modparam("tm", "fr_inv_timer", 3)
+        route {
+          record_route();
+          if (loose_route()) {
+            if (!t_relay()) { sl_reply_error(); };
+            break;
+          };
+          t_on_failure("1");
+          if (!t_relay()) { sl_reply_error(); };
+        }
+        failure_route[1] {
+          t_reply("480", "Temporarily Unavailable");
+        }
+        """;
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
-    private readonly TcpConnectionTable _connections = new(new TransportLimits(), TimeProvider.System);
-    private readonly RouterHandler _handler = new();
-    private readonly UdpSipListener _udp;
-    private readonly TimerWheel _wheel = new(TimeProvider.System);
     private readonly Socket _caller = Bound();
     private readonly Socket _callee = Bound();
+    private ProxyTransports _transports = null!;
 
-    public TransactionRouterTests()
-    {
-        _udp = UdpSipListener.Bind(new IPEndPoint(IPAddress.Loopback, 0), 1, _handler, NullLogger.Instance);
-        var sender = new SipSender([_udp], [], _connections);
-        var script = ScriptLoader.LoadText($$"""
-            listen=udp:127.0.0.1:{{ProxyPort}}
-            loadmodule "sl.so"
-            loadmodule "tm.so"
-            loadmodule "rr.so"
-            modparam("tm", "fr_inv_timer", 3)
-            route {
-              record_route();
-              if (loose_route()) {
-                if (!t_relay()) { sl_reply_error(); };
-                break;
-              };
-              t_on_failure("1");
-              if (!t_relay()) { sl_reply_error(); };
-            }
-            failure_route[1] {
-              t_reply("480", "Temporarily Unavailable");
-            }
-            """, "router-test.cfg");
-        script.Diagnostics.Render().ShouldBeEmpty();
-        var proxy = new StatefulProxy(TmSettings.ToTimers(script.Script!.Modules["tm"]), _wheel, new SenderNextHopResolver(sender, [_udp]));
-        _handler.Router = new TransactionRouter(script.Script, proxy, sender, new DatagramReplies(sender, _udp), new ScriptHarness.RecordingLog());
-        _udp.Start();
-    }
+    private IPEndPoint ProxyEndPoint => _transports.Udp[0].LocalEndPoint;
 
-    private int ProxyPort => _udp.LocalEndPoint.Port;
+    private int ProxyPort => ProxyEndPoint.Port;
 
     private int CallerPort => ((IPEndPoint)_caller.LocalEndPoint!).Port;
 
     private int CalleePort => ((IPEndPoint)_callee.LocalEndPoint!).Port;
 
-    public async ValueTask DisposeAsync()
+    public async Task InitializeAsync()
+    {
+        var script = ScriptLoader.BindText(Script, "stateful-pipeline-test.cfg", out var diagnostics);
+        diagnostics.HasErrors.ShouldBeFalse(diagnostics.Render());
+        var settings = new ProxyRunSettings(
+            [new ListenEndpoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 0))],
+            [],
+            ReceiveLoops: 1,
+            MetricsEndPoint: null,
+            new TransportLimits(),
+            "stateful-pipeline-test.cfg");
+        _transports = await ProxyTransports.BindAsync(
+            settings,
+            bound => SipRequestPipeline.Create(settings, script, bound, NullLoggerFactory.Instance),
+            NullLoggerFactory.Instance,
+            TimeProvider.System);
+        _transports.Start();
+    }
+
+    public async Task DisposeAsync()
     {
         _caller.Dispose();
         _callee.Dispose();
-        await _udp.DisposeAsync();
-        _connections.Dispose();
-        _wheel.Dispose();
+        await _transports.DisposeAsync();
     }
 
     [Fact]
@@ -159,9 +160,9 @@ public sealed class TransactionRouterTests : IAsyncDisposable
     }
 
     private async Task FromCaller(string request)
-        => await _caller.SendToAsync(Encoding.ASCII.GetBytes(request.Replace("127.0.0.5:5070", $"127.0.0.1:{CallerPort}", StringComparison.Ordinal)), _udp.LocalEndPoint);
+        => await _caller.SendToAsync(Encoding.ASCII.GetBytes(request.Replace("127.0.0.5:5070", $"127.0.0.1:{CallerPort}", StringComparison.Ordinal)), ProxyEndPoint);
 
-    private async Task FromCallee(string response) => await _callee.SendToAsync(Encoding.ASCII.GetBytes(response), _udp.LocalEndPoint);
+    private async Task FromCallee(string response) => await _callee.SendToAsync(Encoding.ASCII.GetBytes(response), ProxyEndPoint);
 
     private static Socket Bound()
     {
@@ -176,40 +177,5 @@ public sealed class TransactionRouterTests : IAsyncDisposable
         using var timeout = new CancellationTokenSource(Patience);
         var received = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
         return Encoding.ASCII.GetString(buffer, 0, received);
-    }
-
-    /// <summary>What a host's receive handler does: requests stamped and routed, responses to the transaction layer.</summary>
-    private sealed class RouterHandler : ISipMessageHandler
-    {
-        public TransactionRouter Router { get; set; } = null!;
-
-        public async ValueTask HandleMessageAsync(ReadOnlyMemory<byte> message, SipReceiveContext context, CancellationToken cancellationToken)
-        {
-            if (SipMessageParser.TryParse(message, out var parsed, out _) != SipParseStatus.Ok)
-            {
-                return;
-            }
-
-            if (parsed!.IsResponse)
-            {
-                Router.RouteResponse(parsed, context);
-                return;
-            }
-
-            var source = new byte[SocketAddressExtensions.MaxAddressTextLength];
-            var length = SocketAddressExtensions.FormatAddress(context.Remote, source);
-            ViaReceivedStamp.Apply(parsed, source.AsSpan(0, length), SocketAddressExtensions.Port(context.Remote));
-            await Router.RouteRequestAsync(parsed, context);
-        }
-
-        public ValueTask HandleFramingErrorAsync(StreamFramingError error, ReadOnlyMemory<byte> headerSection, SipReceiveContext context, CancellationToken cancellationToken)
-            => ValueTask.CompletedTask;
-    }
-
-    /// <summary>Stateless replies over the proxy's UDP listener, to the request's source.</summary>
-    private sealed class DatagramReplies(SipSender sender, UdpSipListener listener) : IReplyTransport
-    {
-        public async ValueTask<bool> SendReplyAsync(ReadOnlyMemory<byte> reply, SipMessage request, ReceiveInfo received)
-            => await sender.SendResponseAsync(reply, new SipReceiveContext(listener, received.Source, null, new ReceiveLoopState()), received.Source, CancellationToken.None) == SendOutcome.Sent;
     }
 }
