@@ -16,6 +16,9 @@ public interface IClientTransactionUser
     /// The transaction is over. <see cref="TransactionEnd.Timeout"/> (Timer B or F) and
     /// <see cref="TransactionEnd.TransportError"/> without a final response mean the user must
     /// act as if a 408 or 503 had come (RFC 3261 sections 16.7 and 16.8).
+    /// <see cref="TransactionEnd.Completed"/> follows a final response; on a reliable transport,
+    /// where Timers D and K are zero, it is reported while that response is being received, before
+    /// <see cref="ClientTransaction.ReceiveResponse"/> returns it.
     /// </summary>
     void OnTerminated(ClientTransaction transaction, TransactionEnd reason);
 }

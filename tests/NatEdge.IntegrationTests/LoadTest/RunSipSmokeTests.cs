@@ -17,18 +17,30 @@ public sealed class RunSipSmokeTests
     [InlineData("regauth", 50, 3)]
     [InlineData("call", 20, 3)]
     [InlineData("callauth", 20, 3)]
-    public async Task A_short_low_rate_run_completes_every_call_and_writes_its_results_line(string scenario, int rate, int seconds)
+    public Task A_short_low_rate_run_completes_every_call_and_writes_its_results_line(string scenario, int rate, int seconds)
+        => RunAndCheckAsync(scenario, rate, seconds, transport: null);
+
+    // Every call over SIPp's one TCP connection per side: each BYE was answered 500 by the proxy
+    // when its client transaction over TCP ended on the callee's 200 before relaying it.
+    [Theory]
+    [InlineData("call", 10, 2)]
+    [InlineData("callauth", 10, 2)]
+    public Task A_short_run_over_one_TCP_connection_completes_every_call(string scenario, int rate, int seconds)
+        => RunAndCheckAsync(scenario, rate, seconds, transport: "t1");
+
+    private static async Task RunAndCheckAsync(string scenario, int rate, int seconds, string? transport)
     {
         NetworkIsolation.Require();
         using var output = new TempDirectory("natedge-loadtest-");
 
-        var run = await RunSip.RunAsync(scenario, rate, seconds, output.Path);
+        var run = await RunSip.RunAsync(scenario, rate, seconds, output.Path, transport is null ? null : ["--transport", transport]);
 
         var results = RunSip.ReadResults(output.Path);
         results.Count.ShouldBe(1, $"one run, one line\n{run}");
         var line = results[0];
         line["impl"].ShouldBe("natedge");
         line["scenario"].ShouldBe(scenario);
+        line["transport"].ShouldBe(transport ?? "u1");
         line["calls"].ShouldBe((rate * seconds).ToString(CultureInfo.InvariantCulture));
         line["successful"].ShouldBe(line["calls"], run.Output);
         line["failed"].ShouldBe("0", run.Output);

@@ -280,8 +280,11 @@ public sealed class ResponseContext : IServerTransactionUser, IClientTransaction
 
         lock (_gate)
         {
-            if (!branch.IsPending)
+            if (!branch.IsPending || reason == TransactionEnd.Completed)
             {
+                // Completed means a final answer ended the transaction, and that answer decides the
+                // branch in OnResponse. Over TCP Timers D and K are zero, so the end is reported from
+                // inside ReceiveResponse, before the answer is handed over: it is not a failure.
                 return;
             }
 

@@ -12,11 +12,12 @@ namespace NatEdge.Proxy.Tests.Transactions.Proxying;
 /// </summary>
 internal sealed class ProxyHarness : IDisposable
 {
-    public ProxyHarness(SipTimers? timers = null)
+    /// <param name="reliable">Every channel is a stream (TCP): no retransmissions, Timers D, I, J and K zero.</param>
+    public ProxyHarness(SipTimers? timers = null, bool reliable = false)
     {
         Clock = new FakeClock();
-        Caller = new RecordingChannel(Clock);
-        Resolver = new HostResolver(Clock);
+        Caller = new RecordingChannel(Clock, reliable);
+        Resolver = new HostResolver(Clock) { Reliable = reliable };
         Proxy = new StatefulProxy(timers ?? SipTimers.Default, Clock.Wheel, Resolver);
     }
 
