@@ -37,16 +37,21 @@ internal sealed class Dnsmasq : IAsyncDisposable
     /// <summary>An SRV record of the domain's SIP service (RFC 2782) pointing at a host of the domain.</summary>
     public sealed record Srv(string Target, int Priority, int Weight, int Port = 5060);
 
-    /// <summary>Starts dnsmasq in <paramref name="ns"/> at <paramref name="address"/>:53 answering for <paramref name="domain"/> only.</summary>
-    public static async Task<Dnsmasq> StartAsync(string ns, IPAddress address, string domain, IEnumerable<Srv> services, IReadOnlyDictionary<string, IPAddress> hosts, string directory)
+    /// <summary>
+    /// Starts dnsmasq at <paramref name="address"/>:<paramref name="port"/> answering for <paramref name="domain"/> only, inside
+    /// namespace <paramref name="ns"/>, or in the test's own when it is null.
+    /// </summary>
+    public static async Task<Dnsmasq> StartAsync(string? ns, IPAddress address, string domain, IEnumerable<Srv> services, IReadOnlyDictionary<string, IPAddress> hosts,
+        string directory, int port = 53)
     {
         var pidFile = Path.Combine(directory, $"dnsmasq-{Guid.NewGuid():N}.pid");
-        List<string> arguments =
+        List<string> arguments = ns is null ? [] : ["netns", "exec", ns, Executable];
+        arguments.AddRange(
         [
-            "netns", "exec", ns, Executable, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
-            "--bind-interfaces", $"--listen-address={address}", "--port=53", "--user=root", $"--pid-file={pidFile}",
+            "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
+            "--bind-interfaces", $"--listen-address={address}", string.Create(CultureInfo.InvariantCulture, $"--port={port}"), "--user=root", $"--pid-file={pidFile}",
             "--log-facility=-", "--log-queries", $"--local=/{domain}/",
-        ];
+        ]);
         foreach (var srv in services)
         {
             arguments.Add(string.Create(CultureInfo.InvariantCulture, $"--srv-host=_sip._udp.{domain},{srv.Target},{srv.Port},{srv.Priority},{srv.Weight}"));
@@ -57,7 +62,7 @@ internal sealed class Dnsmasq : IAsyncDisposable
             arguments.Add($"--host-record={host},{hostAddress}");
         }
 
-        var process = ChildProcess.Start("ip", arguments, directory);
+        var process = ChildProcess.Start(ns is null ? Executable : "ip", arguments, directory);
         var dnsmasq = new Dnsmasq(process);
         try
         {
