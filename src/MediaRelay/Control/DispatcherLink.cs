@@ -103,7 +103,8 @@ internal sealed class DispatcherLink : IAsyncDisposable
         if (CallCount > 0) return;
         try
         {
-            _stopping.Cancel();
+            // Not Cancel(): its callbacks would run the link's ending here, inside the caller's lock.
+            _ = _stopping.CancelAsync();
         }
         catch (ObjectDisposedException)
         {
