@@ -107,6 +107,52 @@ public sealed class RelayDiscoveryLabTests
         }
     }
 
+    [Fact]
+    public async Task A_proxy_removed_from_DNS_keeps_the_link_for_its_running_call_takes_no_new_one_and_loses_the_link_when_the_call_ends()
+    {
+        using var lab = new DnsLab();
+        using var pki = await RelayLinkPki.CreateAsync("relay-1");
+        using var directory = new TempDirectory("natedge-dnslab-");
+        var dns = await Dnsmasq.StartAsync(lab.Hub, DnsLab.NameServer, Domain, [new(ProxyAName, 10, 60)], Hosts, directory.Path);
+        try
+        {
+            await using var proxyA = await StartProxyAsync(lab, 'a', DnsLab.ProxyA, pki, directory);
+            await using var relay = await StartRelayAsync(lab, 1, pki, directory);
+            await proxyA.WaitForOutputAsync("Relay CN=relay-1 connected from 198.18.0.21", LinkWait);
+            await using var callee = ChildProcess.Start(
+                "ip", ["netns", "exec", lab.ProxyHost('a'), Sipp.Executable, "-sn", "uas", "-i", "127.0.0.1", "-p", "5070", "-m", "1", "-nostdin", "-timeout", "60s", "-timeout_error"],
+                directory.Path);
+            var proxy = new IPEndPoint(IPAddress.Loopback, 5060);
+            using var running = new MediaCallParty(proxy, lab.ProxyHost('a'));
+            var answer = await running.InviteAsync("sip:callee@127.0.0.1:5070");
+            answer.ShouldStartWith("SIP/2.0 200", customMessage: proxyA.Output + relay.Output);
+            MediaCallParty.AudioEndPoint(answer).Address.ShouldBe(DnsLab.RelayAddress(1), "the call's media goes through the relay on its own host");
+            await running.AckAsync();
+
+            // Proxy A leaves DNS (proxy B, not running, takes its place): the relay keeps A's link for the running call.
+            await dns.DisposeAsync();
+            dns = await Dnsmasq.StartAsync(lab.Hub, DnsLab.NameServer, Domain, [new(ProxyBName, 10, 40)], Hosts, directory.Path);
+            (await relay.WaitForOutputAsync($"dispatcher {ProxyAName}:25060 is no longer wanted", MoveLimit)).ShouldContain("1 session(s)");
+            await Task.Delay(CheckInterval * 2);
+            proxyA.Output.ShouldNotContain("disconnected", customMessage: "a retired link stays while a call it brought is running");
+
+            // Spec §3.2: a new session gets halting, which leaves proxy A no relay for it.
+            using (var refused = new MediaCallParty(proxy, lab.ProxyHost('a')))
+            {
+                (await refused.InviteAsync("sip:callee@127.0.0.1:5070")).ShouldStartWith("SIP/2.0 503");
+            }
+
+            (await running.ByeAsync()).ShouldBe(200);
+            await proxyA.WaitForOutputAsync("Relay CN=relay-1 at 198.18.0.21", MoveLimit);
+            relay.Output.ShouldContain("its last session has ended");
+            (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
+        }
+        finally
+        {
+            await dns.DisposeAsync();
+        }
+    }
+
     /// <summary>natedge-proxy on its lab host, its dispatcher listening on the host's address at MediaProxy's port.</summary>
     private static async Task<ChildProcess> StartProxyAsync(DnsLab lab, char name, IPAddress address, RelayLinkPki pki, TempDirectory directory)
     {
