@@ -14,6 +14,11 @@ namespace NatEdge.IntegrationTests.MediaProxy;
 /// <c>dispatchers = lab.test</c> and the name server's address. Records change by restarting the server with
 /// new ones, as an operator reloading a zone would.
 /// </summary>
+/// <remarks>
+/// Five processes per test and timings measured against the check interval: the class runs on its own, neither
+/// slowed by other process tests nor slowing theirs.
+/// </remarks>
+[Collection(nameof(RelayDiscoveryLabTests))]
 public sealed class RelayDiscoveryLabTests
 {
     private const string Domain = "lab.test";
@@ -199,3 +204,7 @@ public sealed class RelayDiscoveryLabTests
         }
     }
 }
+
+/// <summary>Runs <see cref="RelayDiscoveryLabTests"/> with no other test class at the same time.</summary>
+[CollectionDefinition(nameof(RelayDiscoveryLabTests), DisableParallelization = true)]
+public sealed class RelayDiscoveryLabCollection;
