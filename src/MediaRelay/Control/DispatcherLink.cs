@@ -22,7 +22,7 @@ namespace NatEdge.MediaRelay.Control;
 /// delay, then after the long one.
 /// </summary>
 /// <remarks>
-/// The link remembers the calls whose sessions it created. A retired link (its dispatcher left DNS) answers
+/// The link remembers the calls whose sessions it created. A retired link (its dispatcher is no longer wanted) answers
 /// <c>halting</c> to new sessions, keeps serving its own, and ends once none of them is left (MediaProxy keeps an old
 /// dispatcher's connection for as long as it has sessions). The set of calls is guarded by its own lock; the read
 /// loop adds and removes, the keepalive and the directory prune it against the session table.
@@ -35,7 +35,8 @@ internal sealed class DispatcherLink : IAsyncDisposable
     private static readonly byte[] PingLine = "ping\r\n"u8.ToArray();
     private static readonly byte[] PongLine = "pong\r\n"u8.ToArray();
 
-    private DispatcherTarget _dispatcher;
+    /// <summary>Replaced whole by the directory when DNS gives new addresses; read at each dial.</summary>
+    private volatile DispatcherTarget _dispatcher;
     private readonly RelayOptions _options;
     private readonly X509Certificate2 _certificate;
     private readonly X509Certificate2 _authority;
@@ -86,7 +87,10 @@ internal sealed class DispatcherLink : IAsyncDisposable
     /// <summary>New addresses for the same dispatcher, used from the next dial on; a link that is up stays up.</summary>
     public void UseAddresses(DispatcherTarget target) => _dispatcher = target;
 
-    /// <summary>The dispatcher left DNS: no new sessions through this link, and the link ends when its own sessions have.</summary>
+    /// <summary>
+    /// The dispatcher left DNS, or a better SRV priority answers again: no new sessions through this link, and the link
+    /// ends when its own sessions have.
+    /// </summary>
     public void Retire()
     {
         _retired = true;
@@ -167,7 +171,7 @@ internal sealed class DispatcherLink : IAsyncDisposable
         {
             if (_retired)
             {
-                RelayLog.Info($"dispatcher {Name} is no longer in DNS and its last session has ended: link closed");
+                RelayLog.Info($"dispatcher {Name} is no longer wanted and its last session has ended: link closed");
                 Ended?.Invoke(this);
             }
         }

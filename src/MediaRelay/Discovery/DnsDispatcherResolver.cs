@@ -14,7 +14,9 @@ namespace NatEdge.MediaRelay.Discovery;
 /// </summary>
 /// <remarks>
 /// With configured name servers every query goes to them. Without, SRV queries go to the servers of
-/// /etc/resolv.conf and host addresses come from the system resolver, so /etc/hosts still names a proxy.
+/// /etc/resolv.conf and host addresses come from the system resolver, so /etc/hosts still names a proxy. The SRV
+/// question is always asked first and its failure is the lookup's: a domain must never turn into a host (and its
+/// web server's A record into a dispatcher) because its name server was down for a moment.
 /// </remarks>
 internal sealed class DnsDispatcherResolver : IDispatcherResolver
 {
@@ -30,9 +32,7 @@ internal sealed class DnsDispatcherResolver : IDispatcherResolver
     public DnsDispatcherResolver(IReadOnlyList<IPEndPoint> servers, TimeSpan timeout)
     {
         _systemAddresses = servers.Count == 0;
-        var nameServers = _systemAddresses
-            ? NameServer.ResolveNameServers(skipIPv6SiteLocal: true, fallbackToGooglePublicDns: false).ToArray()
-            : servers.Select(s => new NameServer(s)).ToArray();
+        var nameServers = _systemAddresses ? SystemNameServers() : servers.Select(s => new NameServer(s)).ToArray();
         if (nameServers.Length == 0)
         {
             _noServers = "no name server: set dns_servers, or list one in /etc/resolv.conf";
@@ -48,6 +48,19 @@ internal sealed class DnsDispatcherResolver : IDispatcherResolver
             ThrowDnsErrors = false,
             UseTcpFallback = true,
         });
+    }
+
+    /// <summary>The name servers of /etc/resolv.conf; never a public resolver in their place (DnsClient's fallback is off).</summary>
+    private static NameServer[] SystemNameServers()
+    {
+        try
+        {
+            return [.. NameServer.ResolveNameServers(skipIPv6SiteLocal: true, fallbackToGooglePublicDns: false)];
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or System.Net.NetworkInformation.NetworkInformationException)
+        {
+            return [];
+        }
     }
 
     public async Task<DispatcherResolution> ResolveAsync(DnsEndPoint entry, CancellationToken cancellationToken)
