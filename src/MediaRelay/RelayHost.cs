@@ -2,6 +2,7 @@ using System.Reflection;
 using NatEdge.MediaRelay.Accounting;
 using NatEdge.MediaRelay.Configuration;
 using NatEdge.MediaRelay.Control;
+using NatEdge.MediaRelay.Discovery;
 using NatEdge.MediaRelay.Monitoring;
 using NatEdge.MediaRelay.Sessions;
 using NatEdge.Shared.Security;
@@ -19,7 +20,7 @@ internal sealed class RelayHost : IAsyncDisposable
     private readonly AccountingLog _accounting;
     private readonly ControlServer _control;
     private readonly MonitorHttpServer? _monitor;
-    private readonly List<DispatcherLink> _dispatcherLinks = [];
+    private DispatcherDirectory? _dispatchers;
     private readonly List<IDisposable> _linkCertificates = [];
 
     public RelayHost(RelayOptions options, TimeProvider time)
@@ -68,20 +69,19 @@ internal sealed class RelayHost : IAsyncDisposable
         _linkCertificates.Add(certificate);
         var authority = RelayLinkCertificates.LoadAuthority(Options.TlsCa!);
         _linkCertificates.Add(authority);
-        foreach (var dispatcher in Options.Dispatchers)
-        {
-            var link = new DispatcherLink(dispatcher, Options, certificate, authority, Dispatcher, Context.Time, DispatcherLinks);
-            Sessions.SessionExpired += link.ReportExpired;
-            _dispatcherLinks.Add(link);
-            link.Start();
-        }
-        RelayLog.Info($"dialling dispatchers {string.Join(", ", Options.Dispatchers.Select(d => $"{d.Host}:{d.Port}"))} as '{certificate.Subject}'");
+        // A DNS question gets a quarter of a check interval (two tries, A and AAAA, fit in one), within 0.2-5 s.
+        var dnsTimeout = TimeSpan.FromTicks(Math.Clamp(Options.DnsCheckInterval.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        _dispatchers = new DispatcherDirectory(Options, certificate, authority, Dispatcher, Context.Time, DispatcherLinks, new DnsDispatcherResolver(Options.DnsServers, dnsTimeout));
+        Sessions.SessionExpired += _dispatchers.ReportExpired;
+        RelayLog.Info($"dispatchers {string.Join(" ", Options.Dispatchers.Select(d => $"{d.Host}:{d.Port}"))}; names looked up every {Options.DnsCheckInterval.TotalSeconds:0.###} s " +
+                      (Options.DnsServers.Count == 0 ? "through the system's name servers" : $"at {string.Join(", ", Options.DnsServers)}"));
+        _dispatchers.Start();
     }
 
     public async ValueTask DisposeAsync()
     {
         Sessions.Halt();
-        foreach (var link in _dispatcherLinks) await link.DisposeAsync().ConfigureAwait(false);
+        if (_dispatchers is not null) await _dispatchers.DisposeAsync().ConfigureAwait(false);
         foreach (var certificate in _linkCertificates) certificate.Dispose();
         await _control.DisposeAsync().ConfigureAwait(false);
         if (_monitor is not null) await _monitor.DisposeAsync().ConfigureAwait(false);

@@ -2,12 +2,13 @@
 # Installs the system packages the test suite drives for real (SIPp, MariaDB,
 # Kamailio's MySQL create scripts for the load runner's database,
 # network-namespace tooling, headless Chromium for the relay status page, Prometheus for the scrape
-# test, systemd-analyze for the service units, gcc for the RTP load generator). Needs root; never starts a service: a
+# test, systemd-analyze for the service units, gcc for the RTP load generator, dnsmasq-base as the
+# name server of the DNS lab). Needs root; never starts a service: a
 # policy-rc.d refuses every service start while apt runs, and the tests start
 # what they need themselves.
 set -euo pipefail
 
-packages=(sip-tester kamailio kamailio-mysql-modules mariadb-server mariadb-client iproute2 iptables procps psmisc chromium python3 util-linux prometheus systemd gcc libc6-dev)
+packages=(sip-tester kamailio kamailio-mysql-modules mariadb-server mariadb-client iproute2 iptables procps psmisc chromium python3 util-linux prometheus systemd gcc libc6-dev dnsmasq-base)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -53,8 +53,27 @@ public sealed record RelayOptions
     /// <summary>How long a session that ended on its own is remembered, so a later <c>remove</c> gets <c>removed</c> (dispatcher's default, spec §2).</summary>
     public TimeSpan ExpiredSessionMemory { get; init; } = TimeSpan.FromSeconds(86400);
 
-    /// <summary>Dispatchers to dial over TLS (spec §3.1 <c>dispatchers = host[:port] ...</c>); empty dials none.</summary>
+    /// <summary>
+    /// Dispatchers to dial over TLS (spec §3.1 <c>dispatchers = host[:port] ...</c>); empty dials none. An IP address is
+    /// dialled as it is; a name is looked up as a domain (SRV <c>_sip._udp.NAME</c>), else as a host (A/AAAA).
+    /// </summary>
     public IReadOnlyList<DnsEndPoint> Dispatchers { get; init; } = [];
+
+    /// <summary>How often dispatcher names are looked up again (spec §3.1 <c>dns_check_interval</c>, 60 s).</summary>
+    public TimeSpan DnsCheckInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Name servers asked for dispatcher names (NatEdge); empty: those of /etc/resolv.conf, with host names also through the system resolver.</summary>
+    public IReadOnlyList<IPEndPoint> DnsServers { get; init; } = [];
+
+    /// <summary>
+    /// This relay's share of new sessions relative to other relays of the same proxy, reported in <c>summary</c> (NatEdge):
+    /// a relay of weight 3 takes three sessions for every one a relay of weight 1 takes.
+    /// </summary>
+    public int Weight { get; init; } = DefaultWeight;
+
+    public const int DefaultWeight = 1;
+
+    public const int MaxWeight = 10000;
 
     /// <summary>MediaProxy's dispatcher port for relays (spec §3.1).</summary>
     public const int DefaultDispatcherPort = 25060;

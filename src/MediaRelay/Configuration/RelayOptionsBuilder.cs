@@ -16,6 +16,7 @@ public static class RelayOptionsBuilder
         "relay_ip", "advertised_ip", "port_range", "stream_timeout", "inactivity_timeout", "on_hold_timeout",
         "port_quarantine", "control_socket", "control_socket_mode", "accounting_log", "metrics", "routable_private_ranges",
         "dispatchers", "tls_certificate", "tls_private_key", "tls_ca", "reconnect_delay", "first_reconnect_delay", "keepalive_interval",
+        "dns_check_interval", "dns_servers", "weight",
     ];
 
     public static RelayOptions Build(IEnumerable<RawSetting> settings, List<ConfigDiagnostic> diagnostics)
@@ -113,6 +114,15 @@ public static class RelayOptionsBuilder
                 return Seconds(value, out var firstReconnect) ?? Set(ref options, options with { FirstReconnectDelay = firstReconnect });
             case "keepalive_interval":
                 return Seconds(value, out var keepalive) ?? Set(ref options, options with { KeepaliveInterval = keepalive });
+            case "dns_check_interval":
+                return Seconds(value, out var dnsCheck) ?? Set(ref options, options with { DnsCheckInterval = dnsCheck });
+            case "dns_servers":
+                return ApplyDnsServers(ref options, value);
+            case "weight":
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var weight) || weight is < 1 or > RelayOptions.MaxWeight)
+                    return $"'{value}' is not a whole number from 1 to {RelayOptions.MaxWeight} (the relay's share of new sessions)";
+                options = options with { Weight = weight };
+                return null;
             default:
                 return $"unknown setting; known ones are {string.Join(", ", Names)}";
         }
@@ -152,11 +162,26 @@ public static class RelayOptionsBuilder
         return null;
     }
 
-    private static bool TryHostAndPort(string text, out DnsEndPoint endPoint)
+    private static string? ApplyDnsServers(ref RelayOptions options, string value)
+    {
+        var servers = new List<IPEndPoint>();
+        foreach (var item in value.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!TryHostAndPort(item, out var server, DnsDefaultPort) || !IPAddress.TryParse(server.Host, out var address))
+                return $"'{item}' is not IP[:port] (port default {DnsDefaultPort}; IPv6 as [addr]:port)";
+            servers.Add(new IPEndPoint(address, server.Port));
+        }
+        options = options with { DnsServers = servers };
+        return null;
+    }
+
+    private const int DnsDefaultPort = 53;
+
+    private static bool TryHostAndPort(string text, out DnsEndPoint endPoint, int defaultPort = RelayOptions.DefaultDispatcherPort)
     {
         endPoint = null!;
         string host;
-        var port = RelayOptions.DefaultDispatcherPort;
+        var port = defaultPort;
         if (text.StartsWith('['))
         {
             var close = text.IndexOf(']', StringComparison.Ordinal);

@@ -84,6 +84,9 @@ internal sealed class ControlDispatcher
         return reply.WithSequence(request.Sequence);
     }
 
+    /// <summary>Call-IDs of the sessions alive now.</summary>
+    public HashSet<string> LiveCallIds() => _sessions.LiveCallIds();
+
     /// <summary>The answer to bytes that did not decode as a request.</summary>
     public ControlReply Reject(ControlProtocolError error)
     {

@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Channels;
 using NatEdge.MediaRelay.Configuration;
+using NatEdge.MediaRelay.Discovery;
 using NatEdge.Shared.Control;
 using NatEdge.Shared.Security;
 
@@ -20,6 +21,12 @@ namespace NatEdge.MediaRelay.Control;
 /// <c>expired</c> for sessions that end on their own. After a loss it dials again, first after the short
 /// delay, then after the long one.
 /// </summary>
+/// <remarks>
+/// The link remembers the calls whose sessions it created. A retired link (its dispatcher is no longer wanted) answers
+/// <c>halting</c> to new sessions, keeps serving its own, and ends once none of them is left (MediaProxy keeps an old
+/// dispatcher's connection for as long as it has sessions). The set of calls is guarded by its own lock; the read
+/// loop adds and removes, the keepalive and the directory prune it against the session table.
+/// </remarks>
 internal sealed class DispatcherLink : IAsyncDisposable
 {
     /// <summary>Pings without a pong after which the dispatcher is taken for gone (spec §3.2).</summary>
@@ -28,7 +35,8 @@ internal sealed class DispatcherLink : IAsyncDisposable
     private static readonly byte[] PingLine = "ping\r\n"u8.ToArray();
     private static readonly byte[] PongLine = "pong\r\n"u8.ToArray();
 
-    private readonly DnsEndPoint _dispatcher;
+    /// <summary>Replaced whole by the directory when DNS gives new addresses; read at each dial.</summary>
+    private volatile DispatcherTarget _dispatcher;
     private readonly RelayOptions _options;
     private readonly X509Certificate2 _certificate;
     private readonly X509Certificate2 _authority;
@@ -39,8 +47,11 @@ internal sealed class DispatcherLink : IAsyncDisposable
     private Task? _run;
 
     private readonly DispatcherLinkCount? _count;
+    private readonly HashSet<string> _calls = new(StringComparer.Ordinal);
+    private int _reachability;
+    private volatile bool _retired;
 
-    public DispatcherLink(DnsEndPoint dispatcher, RelayOptions options, X509Certificate2 certificate, X509Certificate2 authority, ControlDispatcher requests, TimeProvider time, DispatcherLinkCount? count = null)
+    public DispatcherLink(DispatcherTarget dispatcher, RelayOptions options, X509Certificate2 certificate, X509Certificate2 authority, ControlDispatcher requests, TimeProvider time, DispatcherLinkCount? count = null)
     {
         _count = count;
         _dispatcher = dispatcher;
@@ -51,14 +62,122 @@ internal sealed class DispatcherLink : IAsyncDisposable
         _time = time;
     }
 
-    private string Name => $"{_dispatcher.Host}:{_dispatcher.Port}";
+    private string Name => _dispatcher.Key;
+
+    public DispatcherTarget Target => _dispatcher;
+
+    public LinkReachability Reachability => (LinkReachability)Volatile.Read(ref _reachability);
+
+    /// <summary>Raised (on the link's own task) when <see cref="Reachability"/> changes.</summary>
+    public event Action<DispatcherLink>? ReachabilityChanged;
+
+    /// <summary>Raised once a retired link has ended because its last session did.</summary>
+    public event Action<DispatcherLink>? Ended;
+
+    public bool IsRetired => _retired;
+
+    /// <summary>Calls whose sessions this link created and that may still be live.</summary>
+    public int CallCount
+    {
+        get { lock (_calls) return _calls.Count; }
+    }
 
     public void Start() => _run = RunAsync();
+
+    /// <summary>New addresses for the same dispatcher, used from the next dial on; a link that is up stays up.</summary>
+    public void UseAddresses(DispatcherTarget target) => _dispatcher = target;
+
+    /// <summary>
+    /// The dispatcher left DNS, or a better SRV priority answers again: no new sessions through this link, and the link
+    /// ends when its own sessions have.
+    /// </summary>
+    public void Retire()
+    {
+        _retired = true;
+        EndIfRetiredAndIdle();
+    }
+
+    /// <summary>The dispatcher is back in DNS before the retired link ended: it serves as before.</summary>
+    public void Restore() => _retired = false;
+
+    private void EndIfRetiredAndIdle()
+    {
+        if (!_retired) return;
+        PruneCalls();
+        if (CallCount > 0) return;
+        try
+        {
+            // Not Cancel(): its callbacks would run the link's ending here, inside the caller's lock.
+            _ = _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: it is ending anyway.
+        }
+    }
+
+    /// <summary>Forgets calls whose sessions ended another way than by a remove through this link (expiry, another dispatcher).</summary>
+    private void PruneCalls()
+    {
+        lock (_calls)
+        {
+            if (_calls.Count == 0) return;
+        }
+
+        var live = _requests.LiveCallIds();
+        lock (_calls) _calls.IntersectWith(live);
+    }
+
+    private void SetReachability(LinkReachability state)
+    {
+        if (Interlocked.Exchange(ref _reachability, (int)state) != (int)state) ReachabilityChanged?.Invoke(this);
+    }
+
+    /// <summary>
+    /// Answers one decoded request. A retired link refuses new sessions with <c>halting</c>, which sends the
+    /// dispatcher to another relay (spec §3.2); the calls it created are tracked.
+    /// </summary>
+    private ControlReply Answer(ControlRequest request)
+    {
+        var callId = request.CallId;
+        bool known;
+        lock (_calls) known = callId is not null && _calls.Contains(callId);
+        if (_retired && request.Command == ControlCommand.Update && !known) return ControlReply.Halting(request.Sequence);
+
+        var reply = _requests.Handle(request);
+        if (callId is null) return reply;
+        if (request.Command == ControlCommand.Update && reply.Kind == ControlReplyKind.Media && !known)
+        {
+            lock (_calls) _calls.Add(callId);
+        }
+        else if (request.Command == ControlCommand.Remove && reply.Kind != ControlReplyKind.Error && known)
+        {
+            lock (_calls) _calls.Remove(callId);
+        }
+
+        return reply;
+    }
 
     /// <summary>Queues the statistics of a session that ended on its own for the dispatcher; never blocks.</summary>
     public void ReportExpired(string statistics) => _expired.Writer.TryWrite(statistics);
 
     private async Task RunAsync()
+    {
+        try
+        {
+            await DialLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_retired)
+            {
+                RelayLog.Info($"dispatcher {Name} is no longer wanted and its last session has ended: link closed");
+                Ended?.Invoke(this);
+            }
+        }
+    }
+
+    private async Task DialLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -69,6 +188,7 @@ internal sealed class DispatcherLink : IAsyncDisposable
                 RelayLog.Info($"connected to dispatcher {Name}");
                 string reason;
                 _count?.LinkUp();
+                SetReachability(LinkReachability.Connected);
                 try
                 {
                     reason = await ServeAsync(stream).ConfigureAwait(false);
@@ -79,12 +199,14 @@ internal sealed class DispatcherLink : IAsyncDisposable
                 }
 
                 if (_stopping.IsCancellationRequested) return;
+                SetReachability(LinkReachability.Unreachable);
                 RelayLog.Warn($"lost dispatcher {Name}: {reason}; dialling again in {_options.FirstReconnectDelay.TotalSeconds:0.###} s");
                 delay = _options.FirstReconnectDelay;
             }
             catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException)
             {
                 if (_stopping.IsCancellationRequested) return;
+                SetReachability(LinkReachability.Unreachable);
                 RelayLog.Warn($"cannot connect to dispatcher {Name}: {e.Message}; dialling again in {_options.ReconnectDelay.TotalSeconds:0.###} s");
                 delay = _options.ReconnectDelay;
             }
@@ -97,6 +219,9 @@ internal sealed class DispatcherLink : IAsyncDisposable
             {
                 return;
             }
+
+            // A retired link whose calls ended while it was away has nothing left to dial for.
+            EndIfRetiredAndIdle();
         }
     }
 
@@ -105,16 +230,8 @@ internal sealed class DispatcherLink : IAsyncDisposable
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         // A dispatcher that accepts but never finishes the handshake must not hold the link forever.
         attempt.CancelAfter(_options.ReconnectDelay + TimeSpan.FromSeconds(5));
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(_dispatcher, attempt.Token).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var dispatcher = _dispatcher;
+        var socket = await DialAsync(dispatcher, attempt.Token).ConfigureAwait(false);
 
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         string refusal = string.Empty;
@@ -123,7 +240,7 @@ internal sealed class DispatcherLink : IAsyncDisposable
             await stream.AuthenticateAsClientAsync(
                 new SslClientAuthenticationOptions
                 {
-                    TargetHost = _dispatcher.Host,
+                    TargetHost = dispatcher.Name,
                     ClientCertificates = [_certificate],
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     RemoteCertificateValidationCallback = (_, presented, _, _) =>
@@ -142,6 +259,33 @@ internal sealed class DispatcherLink : IAsyncDisposable
             await stream.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The first of the dispatcher's addresses that accepts a TCP connection, in the order DNS gave them.</summary>
+    private static async Task<Socket> DialAsync(DispatcherTarget dispatcher, CancellationToken cancellationToken)
+    {
+        SocketException? last = null;
+        foreach (var address in dispatcher.Addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, dispatcher.Port), cancellationToken).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     /// <summary>Serves one established connection until it ends; returns why it ended.</summary>
@@ -174,12 +318,14 @@ internal sealed class DispatcherLink : IAsyncDisposable
                     var status = decoder.TryRead(ref buffer, out var request, out var error, out var sequence);
                     if (status == ControlReadResult.Incomplete) break;
                     // A numbered request that does not decode still gets its numbered error, or the dispatcher would wait it out.
-                    var reply = status == ControlReadResult.Request ? _requests.Handle(request!) : _requests.Reject(error).WithSequence(sequence);
+                    var reply = status == ControlReadResult.Request ? Answer(request!) : _requests.Reject(error).WithSequence(sequence);
                     ControlReplyWriter.Write(reply, replies);
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (replies.WrittenCount > 0) await writer.WriteAsync(replies.WrittenMemory).ConfigureAwait(false);
+                // Only once its answer is written may a retired link end for its last remove.
+                EndIfRetiredAndIdle();
                 if (result.IsCompleted)
                 {
                     reason = "the dispatcher closed the connection";
@@ -212,6 +358,8 @@ internal sealed class DispatcherLink : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(_options.KeepaliveInterval, _time, connection.Token).ConfigureAwait(false);
+                PruneCalls();
+                EndIfRetiredAndIdle();
                 if (countPing() > MaxUnansweredPings)
                 {
                     await connection.CancelAsync().ConfigureAwait(false);

@@ -189,6 +189,7 @@ internal sealed class SessionTable : IDisposable
                 json.WriteEndObject();
                 json.WriteNumber("bps_relayed", Interlocked.Read(ref _bpsRelayed));
                 // NatEdge additions.
+                json.WriteNumber("weight", _relay.Options.Weight);
                 json.WriteNumber("packets_relayed", packets);
                 json.WriteNumber("packets_dropped", dropped);
                 json.WriteNumber("port_pairs_total", _relay.Ports.Capacity);
@@ -210,6 +211,17 @@ internal sealed class SessionTable : IDisposable
     public TResult Inspect<TResult>(Func<IReadOnlyCollection<MediaSession>, TrafficTotals, DateTimeOffset, TResult> reader)
     {
         lock (_gate) return reader(_sessions.Values, _ended, _relay.Time.GetUtcNow());
+    }
+
+    /// <summary>Call-IDs of the sessions alive now (a dispatcher link checks which of its calls remain).</summary>
+    public HashSet<string> LiveCallIds()
+    {
+        lock (_gate)
+        {
+            var callIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (callId, _) in _sessions.Keys) callIds.Add(callId);
+            return callIds;
+        }
     }
 
     public bool IsHalting

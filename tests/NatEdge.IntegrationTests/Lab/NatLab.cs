@@ -56,7 +56,7 @@ public sealed class NatLab : IDisposable
         return dir?.FullName ?? throw new InvalidOperationException("NatEdge.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static string Run(string file, params string[] args)
+    internal static string Run(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)

@@ -14,18 +14,41 @@ namespace NatEdge.IntegrationTests.MediaProxy;
 /// </summary>
 internal sealed partial class MediaCallParty : IDisposable
 {
-    private readonly UdpClient _sip = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient _sip;
     private readonly IPEndPoint _proxy;
     private readonly string _callId = "mp-" + Guid.NewGuid().ToString("N") + "@127.0.0.1";
     private string _toTag = string.Empty;
     private string _requestUri = string.Empty;
 
     public MediaCallParty(IPEndPoint proxy)
+        : this(proxy, null)
     {
-        _proxy = proxy;
     }
 
-    public UdpClient Rtp { get; } = new(new IPEndPoint(IPAddress.Loopback, 0));
+    /// <summary>A caller on the loopback of network namespace <paramref name="networkNamespace"/> (the test's own when null).</summary>
+    public MediaCallParty(IPEndPoint proxy, string? networkNamespace)
+    {
+        _proxy = proxy;
+        _sip = LoopbackClient(networkNamespace);
+        Rtp = LoopbackClient(networkNamespace);
+    }
+
+    public UdpClient Rtp { get; }
+
+    private static UdpClient LoopbackClient(string? networkNamespace)
+    {
+        if (networkNamespace is null)
+        {
+            return new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+
+        var socket = Lab.NetworkNamespace.CreateUdp(networkNamespace);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var client = new UdpClient();
+        client.Client.Dispose();
+        client.Client = socket;
+        return client;
+    }
 
     public int SipPort => ((IPEndPoint)_sip.Client.LocalEndPoint!).Port;
 

@@ -309,6 +309,7 @@ public sealed class RemoteRelayProcessTests
     }
 
     [Fact]
+<<<<<<< HEAD
     public async Task A_frozen_relay_is_dropped_with_its_calls_after_the_recover_interval_and_dials_in_again_when_it_thaws()
     {
         using var pki = await RelayLinkPki.CreateAsync("relay-a");
@@ -356,6 +357,62 @@ public sealed class RemoteRelayProcessTests
         await caller.AckAsync();
         await answering;
         return MediaCallParty.AudioEndPoint(ok);
+=======
+    public async Task Two_relays_weighted_3_to_1_take_new_sessions_in_about_that_ratio_over_200_calls()
+    {
+        const int Calls = 200;
+        const int Overlap = 20;
+        using var pki = await RelayLinkPki.CreateAsync("relay-big", "relay-small");
+        var dispatcherPort = FreePorts.UdpAndTcp();
+        await using var proxy = await StartProxyAsync(pki, dispatcherPort);
+        await using var big = await RelayProcess.StartAsync($"{RelayALow}-{RelayAHigh}", [.. pki.RelayArguments("relay-big", dispatcherPort), "--weight", "3"]);
+        await using var small = await RelayProcess.StartAsync($"{RelayBLow}-{RelayBHigh}", [.. pki.RelayArguments("relay-small", dispatcherPort), "--weight", "1"]);
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-big connected from 127.0.0.1", LinkWait);
+        await proxy.Process.WaitForOutputAsync("Relay CN=relay-small connected from 127.0.0.1", LinkWait);
+        (await proxy.Process.WaitForOutputAsync("Relay CN=relay-big connected", LinkWait)).ShouldContain("with weight 3", customMessage: "the weight comes from the relay's summary");
+        using var sippDirectory = new TempDirectory("natedge-sipp-");
+        var calleePort = FreePorts.UdpAndTcp();
+        await using var callee = StartEchoingCallee(sippDirectory, calleePort, calls: Calls);
+        var running = new Queue<MediaCallParty>();
+        int onBig = 0, onSmall = 0;
+        try
+        {
+            // Calls overlap as they do in service: up to twenty are up at once, the oldest hung up before the next starts.
+            for (var i = 0; i < Calls; i++)
+            {
+                if (running.Count == Overlap)
+                {
+                    using var oldest = running.Dequeue();
+                    (await oldest.ByeAsync()).ShouldBe(200);
+                }
+
+                var (caller, relayed) = await AnsweredCallAsync(proxy, calleePort, big.Stderr + small.Stderr);
+                running.Enqueue(caller);
+                if (relayed.Port is >= RelayALow and <= RelayAHigh) onBig++;
+                else if (relayed.Port is >= RelayBLow and <= RelayBHigh) onSmall++;
+            }
+
+            while (running.TryDequeue(out var caller))
+            {
+                using (caller)
+                {
+                    (await caller.ByeAsync()).ShouldBe(200);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var caller in running) caller.Dispose();
+        }
+
+        Console.WriteLine($"weights 3:1 over {Calls} calls: relay-big {onBig}, relay-small {onSmall}");
+        (onBig + onSmall).ShouldBe(Calls);
+        // 3:1 is 150:50; the band allows for the draws among equally loaded relays.
+        onBig.ShouldBeInRange(135, 165, $"relay-big took {onBig} and relay-small {onSmall} of {Calls} calls");
+        (await big.SessionsAsync()).GetArrayLength().ShouldBe(0);
+        (await small.SessionsAsync()).GetArrayLength().ShouldBe(0);
+        (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
+>>>>>>> dns
     }
 
     [Theory]

@@ -148,12 +148,61 @@ public class RelayOptionsBuilderTests
     [InlineData("control_socket_mode", "0999")]
     [InlineData("routable_private_ranges", "10.0.0.0/40")]
     [InlineData("on_hold_timeout", "0")]
+    [InlineData("weight", "0")]
+    [InlineData("weight", "10001")]
+    [InlineData("weight", "1.5")]
+    [InlineData("dns_servers", "ns.lab.test")]
+    [InlineData("dns_servers", "198.18.0.53:0")]
+    [InlineData("dns_check_interval", "-1")]
     public void Bad_values_are_refused(string name, string value)
     {
         var diagnostics = new List<ConfigDiagnostic>();
         RelayOptionsBuilder.Build([new RawSetting(name, value, "--" + name)], diagnostics);
         diagnostics.Count.ShouldBe(1);
         diagnostics[0].Source.ShouldBe("--" + name);
+    }
+
+    [Fact]
+    public void Dns_and_weight_settings_default_to_mediaproxy_and_the_system_resolver()
+    {
+        // Spec §3.1: names re-resolved every dns_check_interval, 60 s; no name server set means the system's.
+        var options = RelayOptionsBuilder.Build([], []);
+        options.DnsCheckInterval.ShouldBe(TimeSpan.FromSeconds(60));
+        options.DnsServers.ShouldBeEmpty();
+        options.Weight.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Dns_servers_are_addresses_with_port_53_by_default_and_weight_a_whole_number()
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        var options = RelayOptionsBuilder.Build(
+        [
+            new RawSetting("dns_servers", "198.18.0.53, 127.0.0.1:5353 [::1]:53", "relay.ini:1"),
+            new RawSetting("dns_check_interval", "1.5", "relay.ini:2"),
+            new RawSetting("weight", "3", "relay.ini:3"),
+        ], diagnostics);
+
+        diagnostics.ShouldBeEmpty();
+        options.DnsServers.ShouldBe([IPEndPoint.Parse("198.18.0.53:53"), IPEndPoint.Parse("127.0.0.1:5353"), IPEndPoint.Parse("[::1]:53")]);
+        options.DnsCheckInterval.ShouldBe(TimeSpan.FromSeconds(1.5));
+        options.Weight.ShouldBe(3);
+    }
+
+    [Fact]
+    public void A_dispatcher_may_be_a_domain_whose_SRV_records_name_the_proxies()
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        var options = RelayOptionsBuilder.Build(
+        [
+            new RawSetting("dispatchers", "lab.test lab2.test:25070", "relay.ini:1"),
+            new RawSetting("tls_certificate", "relay.crt", "relay.ini:2"),
+            new RawSetting("tls_private_key", "relay.key", "relay.ini:3"),
+            new RawSetting("tls_ca", "ca.crt", "relay.ini:4"),
+        ], diagnostics);
+
+        diagnostics.ShouldBeEmpty();
+        options.Dispatchers.ShouldBe([new DnsEndPoint("lab.test", 25060), new DnsEndPoint("lab2.test", 25070)]);
     }
 
     private static string RepositoryRoot()

@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Net;
 using NatEdge.MediaRelay.Control;
+using NatEdge.MediaRelay.Discovery;
 using NatEdge.MediaRelay.Tests.Sessions;
 using NatEdge.Shared.Security;
 
@@ -122,6 +124,49 @@ public sealed class DispatcherLinkTests : IDisposable
         });
     }
 
+    [Fact]
+    public async Task A_retired_link_refuses_new_sessions_serves_its_own_and_closes_after_the_last_remove()
+    {
+        await using var linked = StartLinkedRelay(29000, 29032);
+        using var connection = await linked.Dispatcher.AcceptAsync();
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        linked.Link.Ended += _ => ended.TrySetResult();
+        await connection.WriteAsync(Update(0, "kept", cseq: 1));
+        (await connection.ReadReplyAsync()).ShouldNotBeNull().ShouldStartWith("0 127.0.0.1 ");
+
+        linked.Link.Retire();
+        await connection.WriteAsync(Update(1, "new-call", cseq: 1));
+        await connection.WriteAsync(Update(2, "kept", cseq: 2));
+        await connection.WriteAsync("remove 3\r\ncall_id: kept\r\nfrom_tag: ft\r\n\r\n");
+
+        // Spec §3.2: halting sends the dispatcher to another relay for a new session; the running call carries on.
+        (await connection.ReadReplyAsync()).ShouldBe("1 halting");
+        (await connection.ReadReplyAsync()).ShouldNotBeNull().ShouldStartWith("2 127.0.0.1 ");
+        (await connection.ReadReplyAsync()).ShouldNotBeNull().ShouldStartWith("3 {");
+        await ended.Task.WaitAsync(FakeDispatcher.WaitLimit);
+        string? line;
+        while ((line = await connection.ReadReplyAsync()) is not null) line.ShouldBe("pong");
+        linked.Relay.Table.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_retired_link_with_no_session_closes_at_once()
+    {
+        await using var linked = StartLinkedRelay(29040, 29072);
+        using var connection = await linked.Dispatcher.AcceptAsync();
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        linked.Link.Ended += _ => ended.TrySetResult();
+        (await connection.ReadLineAsync()).ShouldBe("ping");
+
+        linked.Link.Retire();
+
+        await ended.Task.WaitAsync(FakeDispatcher.WaitLimit);
+        linked.Link.Reachability.ShouldBe(LinkReachability.Connected, "it was up until it was let go");
+    }
+
+    private static string Update(int sequence, string callId, int cseq) =>
+        $"update {sequence}\r\ntype: request\r\ncall_id: {callId}\r\ncseq: {cseq}\r\nfrom_uri: a@x\r\nto_uri: b@x\r\nfrom_tag: ft\r\nuser_agent: ua\r\nmedia: audio:127.0.0.1:8000:sendrecv\r\n\r\n";
+
     /// <summary>A session table whose link dials <paramref name="dispatcher"/> (by default one with this test's CA), every delay short.</summary>
     private LinkedRelay StartLinkedRelay(int low, int high, FakeDispatcher? dispatcher = null)
     {
@@ -134,7 +179,7 @@ public sealed class DispatcherLinkTests : IDisposable
             FirstReconnectDelay = TimeSpan.FromMilliseconds(100),
             ReconnectDelay = TimeSpan.FromMilliseconds(300),
         };
-        var link = new DispatcherLink(dispatcher.EndPoint, options, _relayCertificate, _authority, new ControlDispatcher(relay.Table, "test"), TimeProvider.System);
+        var link = new DispatcherLink(DispatcherTarget.ForAddress(IPAddress.Loopback, dispatcher.EndPoint.Port), options, _relayCertificate, _authority, new ControlDispatcher(relay.Table, "test"), TimeProvider.System);
         relay.Table.SessionExpired += link.ReportExpired;
         link.Start();
         return new LinkedRelay(relay, dispatcher, link);
@@ -144,6 +189,7 @@ public sealed class DispatcherLinkTests : IDisposable
     {
         public RelayFixture Relay => relay;
         public FakeDispatcher Dispatcher => dispatcher;
+        public DispatcherLink Link => link;
 
         public async ValueTask DisposeAsync()
         {

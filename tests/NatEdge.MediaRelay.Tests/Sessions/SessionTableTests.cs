@@ -235,4 +235,15 @@ public class EmptySessionTests
         relay.Table.Count.ShouldBe(0);
         relay.AccountingLines().Length.ShouldBe(1);
     }
+
+    [Fact]
+    public void The_summary_reports_the_configured_weight()
+    {
+        using var relay = new RelayFixture(29100, 29132, options => options with { Weight = 3 });
+
+        using var summary = System.Text.Json.JsonDocument.Parse(relay.Table.SummaryJson("1.0.0"));
+
+        summary.RootElement.GetProperty("weight").GetInt32().ShouldBe(3);
+        summary.RootElement.GetProperty("status").GetString().ShouldBe("active", "MediaProxy's fields are all still there");
+    }
 }

@@ -11,8 +11,8 @@ internal static partial class DispatcherLog
     [LoggerMessage(1401, LogLevel.Warning, "Relay connection from {Remote} refused: {Reason}")]
     public static partial void Refused(ILogger logger, string remote, string reason);
 
-    [LoggerMessage(1402, LogLevel.Information, "Relay {Relay} connected from {Remote}")]
-    public static partial void Connected(ILogger logger, string relay, string remote);
+    [LoggerMessage(1402, LogLevel.Information, "Relay {Relay} connected from {Remote} with weight {Weight}")]
+    public static partial void Connected(ILogger logger, string relay, string remote, int weight);
 
     [LoggerMessage(1403, LogLevel.Warning, "Relay {Relay} at {Remote} disconnected: {Reason}")]
     public static partial void Disconnected(ILogger logger, string relay, string remote, string reason);
@@ -28,6 +28,9 @@ internal static partial class DispatcherLog
 
     [LoggerMessage(1408, LogLevel.Warning, "Relay {Relay} reconnected without session {CallId}; the call is forgotten")]
     public static partial void Lost(ILogger logger, string relay, string callId);
+
+    [LoggerMessage(1409, LogLevel.Warning, "Relay {Relay} reported no usable weight in its summary ({Detail}); it takes weight 1")]
+    public static partial void NoWeight(ILogger logger, string relay, string detail);
 
     [LoggerMessage(1407, LogLevel.Information, "Relay {Relay} reports session {CallId} expired")]
     public static partial void Expired(ILogger logger, string relay, string callId);

@@ -16,8 +16,10 @@ namespace NatEdge.Proxy.Modules.MediaProxy.Remote;
 /// The dispatcher role of the proxy (mediaproxy-protocol.md sections 2 and 3): relays on other hosts dial
 /// this TLS listener with a certificate from the operator's CA (anything else is refused and logged),
 /// and the mediaproxy module's requests go to them. A Call-ID already on a relay stays on it; a new
-/// session goes to an active relay (the <c>media_relay</c> one first, the others in random order), to the
-/// next one when a relay answers <c>error</c> or <c>halting</c>, times out or is gone. Thread-safe.
+/// session goes to an active relay (the <c>media_relay</c> one first, the others by calls per unit of weight, then
+/// weighted at random: see <see cref="RemoteRelaySelection"/>), to the next one when a relay answers <c>error</c> or
+/// <c>halting</c>, times out or is gone. A relay's weight comes from the <c>summary</c> it is asked for as it
+/// connects. Thread-safe.
 /// </summary>
 public sealed class RelayDispatcher : IAsyncDisposable
 {
@@ -28,6 +30,9 @@ public sealed class RelayDispatcher : IAsyncDisposable
     private ILogger _logger;
     private readonly ConcurrentDictionary<string, RemoteRelayLink> _relays = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RelaySessionEntry> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>Live (not expired) calls per relay name: the load a new session's choice weighs. Changed only with <see cref="_sessions"/>.</summary>
+    private readonly ConcurrentDictionary<string, int> _callsByRelay = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly ConcurrentDictionary<string, long> _absentSince = new(StringComparer.Ordinal);
@@ -56,11 +61,19 @@ public sealed class RelayDispatcher : IAsyncDisposable
     /// <summary>Calls the dispatcher knows, with the relay each is on.</summary>
     public int SessionCount => _sessions.Count;
 
+<<<<<<< HEAD
     /// <summary>
     /// A relay reported one of the dispatcher's calls expired (spec §2: MediaProxy then asks the proxy to end
     /// the dialog). Runs on the relay link's read loop: handlers hand longer work off.
     /// </summary>
     public event Action<RelaySessionExpiry>? SessionExpired;
+=======
+    /// <summary>Live calls on the relay named <paramref name="relay"/> (certificate subject).</summary>
+    public int CallsOn(string relay) => _callsByRelay.TryGetValue(relay, out var calls) ? calls : 0;
+
+    /// <summary>The weight a connected relay reported in its summary; null when it is not connected.</summary>
+    public int? WeightOf(string relay) => _relays.TryGetValue(relay, out var link) ? link.Weight : null;
+>>>>>>> dns
 
     /// <summary>Where connections, refusals and timeouts are logged; set before <see cref="Start"/>.</summary>
     public void UseLogger(ILogger logger) => _logger = logger ?? NullLogger.Instance;
@@ -131,11 +144,14 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         if (request.Command == ControlCommand.Update && result.IsMedia)
         {
-            _sessions.TryAdd(callId, new RelaySessionEntry(LocalRelay, _options.Time.GetTimestamp()));
+            if (_sessions.TryAdd(callId, new RelaySessionEntry(LocalRelay, _options.Time.GetTimestamp())))
+            {
+                CountCall(LocalRelay, +1);
+            }
         }
         else if (request.Command == ControlCommand.Remove && result.IsAnswered && _sessions.TryGetValue(callId, out var entry) && entry.Relay == LocalRelay)
         {
-            _sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry));
+            Forget(callId, entry);
         }
     }
 
@@ -159,12 +175,12 @@ public sealed class RelayDispatcher : IAsyncDisposable
         }
 
         var failures = new List<string>();
-        foreach (var relay in RemoteRelaySelection.Candidates(_relays.Values, request.MediaRelay))
+        foreach (var relay in RemoteRelaySelection.Candidates(_relays.Values, request.MediaRelay, CallsOn, Random.Shared))
         {
             var result = await relay.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (result.IsMedia)
             {
-                _sessions[callId] = new RelaySessionEntry(relay.Name, _options.Time.GetTimestamp());
+                Track(callId, new RelaySessionEntry(relay.Name, _options.Time.GetTimestamp()));
                 return result;
             }
 
@@ -179,7 +195,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
         if (entry.Expired && request.Command == ControlCommand.Remove)
         {
             // The relay ended the session itself and said so: the module's remove is answered here (spec §2).
-            _sessions.TryRemove(callId, out _);
+            Forget(callId, entry);
             return new RelayCallResult(RelayCallStatus.Answered, ControlReply.Removed());
         }
 
@@ -195,8 +211,88 @@ public sealed class RelayDispatcher : IAsyncDisposable
         }
 
         // The relay answers a remove with the session's statistics; the module expects removed (spec §1.2, §2).
-        _sessions.TryRemove(callId, out _);
+        if (_sessions.TryGetValue(callId, out var current))
+        {
+            Forget(callId, current);
+        }
         return new RelayCallResult(RelayCallStatus.Answered, result.Reply!.Kind == ControlReplyKind.Error ? ControlReply.Error() : ControlReply.Removed());
+    }
+
+    /// <summary>Records the relay a new call is on; a call already recorded (two first updates racing) moves its count.</summary>
+    private void Track(string callId, RelaySessionEntry entry)
+    {
+        while (true)
+        {
+            if (_sessions.TryAdd(callId, entry))
+            {
+                CountCall(entry.Relay, +1);
+                return;
+            }
+
+            if (_sessions.TryGetValue(callId, out var existing) && _sessions.TryUpdate(callId, entry, existing))
+            {
+                if (!existing.Expired)
+                {
+                    CountCall(existing.Relay, -1);
+                }
+
+                CountCall(entry.Relay, +1);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Forgets a call if it is still recorded as <paramref name="entry"/>; true when this call removed it.</summary>
+    private bool Forget(string callId, RelaySessionEntry entry)
+    {
+        if (!_sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry)))
+        {
+            return false;
+        }
+
+        if (!entry.Expired)
+        {
+            CountCall(entry.Relay, -1);
+        }
+
+        return true;
+    }
+
+    private void CountCall(string relay, int change) =>
+        _callsByRelay.AddOrUpdate(relay, static (_, change) => Math.Max(0, change), static (_, calls, change) => Math.Max(0, calls + change), change);
+
+    /// <summary>
+    /// Asks a relay that has just connected for its <c>summary</c> and takes its <c>weight</c> (a NatEdge field;
+    /// MediaProxy's relays send none, and count as 1). Bounded by the relay timeout.
+    /// </summary>
+    private async Task LearnWeightAsync(RemoteRelayLink relay)
+    {
+        var answer = await relay.SendAsync(new ControlRequest { Command = ControlCommand.Summary }, _stopping.Token).ConfigureAwait(false);
+        if (answer.Reply is not { Kind: ControlReplyKind.Json, Json: { } json })
+        {
+            DispatcherLog.NoWeight(_logger, relay.Name, answer.Detail ?? $"answered {answer.Reply?.Kind}");
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("weight", out var weight)
+                && weight.TryGetInt32(out var value)
+                && value >= 1)
+            {
+                relay.Weight = value;
+            }
+            else if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("weight", out _))
+            {
+                DispatcherLog.NoWeight(_logger, relay.Name, "weight is not a whole number of at least 1");
+            }
+        }
+        catch (JsonException e)
+        {
+            DispatcherLog.NoWeight(_logger, relay.Name, e.Message);
+        }
     }
 
     private static RelayCallResult Refuse(string why) => new(RelayCallStatus.Answered, ControlReply.Error(), why);
@@ -261,6 +357,9 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         var name = stream.RemoteCertificate!.Subject;
         var link = new RemoteRelayLink(name, remote.Address.ToString(), remote.ToString(), stream, _options, _logger, OnExpired);
+        var running = link.RunAsync();
+        // The weight is known before the relay takes its first session.
+        await LearnWeightAsync(link).ConfigureAwait(false);
         if (_relays.TryGetValue(name, out var older))
         {
             DispatcherLog.Replaced(_logger, name, remote.ToString());
@@ -270,8 +369,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
         _relays[name] = link;
         _absentSince.TryRemove(name, out _);
         older?.Close();
-        DispatcherLog.Connected(_logger, name, remote.ToString());
-        var running = link.RunAsync();
+        DispatcherLog.Connected(_logger, name, remote.ToString(), link.Weight);
         await ForgetSessionsTheRelayLostAsync(link).ConfigureAwait(false);
         var reason = await running.ConfigureAwait(false);
         if (_relays.TryRemove(new KeyValuePair<string, RemoteRelayLink>(name, link)))
@@ -329,7 +427,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         foreach (var callId in known)
         {
-            if (!listed.Contains(callId) && _sessions.TryRemove(callId, out _))
+            if (!listed.Contains(callId) && _sessions.TryGetValue(callId, out var entry) && Forget(callId, entry))
             {
                 DispatcherLog.Lost(_logger, relay.Name, callId);
             }
@@ -346,7 +444,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
         {
             if (ShouldForget(entry))
             {
-                _sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry));
+                Forget(callId, entry);
             }
         }
     }
@@ -425,7 +523,16 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         if (expiry is null || !_sessions.TryGetValue(expiry.CallId, out var entry) || entry.Relay != relay.Name)
         {
+<<<<<<< HEAD
             return;
+=======
+            if (_sessions.TryUpdate(callId, entry with { Expired = true, Since = _options.Time.GetTimestamp() }, entry) && !entry.Expired)
+            {
+                CountCall(entry.Relay, -1);
+            }
+
+            DispatcherLog.Expired(_logger, relay.Name, callId);
+>>>>>>> dns
         }
 
         _sessions[expiry.CallId] = entry with { Expired = true, Since = _options.Time.GetTimestamp() };

@@ -16,7 +16,7 @@ namespace NatEdge.Proxy.Modules.MediaProxy.Remote;
 /// finds its request whatever the order; unsolicited <c>ping</c> is answered <c>pong</c> and
 /// <c>expired</c> is handed to the dispatcher. A Polly timeout bounds every request. Thread-safe.
 /// </summary>
-internal sealed class RemoteRelayLink : IDisposable
+internal sealed class RemoteRelayLink : IDisposable, IRelayCandidate
 {
     /// <summary>The dispatcher's longest accepted line (spec §3.1).</summary>
     public const int MaxLineBytes = 4 * 1024 * 1024;
@@ -61,6 +61,9 @@ internal sealed class RemoteRelayLink : IDisposable
     public string Remote { get; }
 
     public int InFlight => _pending.Count;
+
+    /// <summary>The relay's share of new sessions, from its <c>summary</c> (NatEdge); 1 until it has answered.</summary>
+    public int Weight { get; set; } = 1;
 
     private bool IsClosed => Volatile.Read(ref _closedFlag) == 1;
 

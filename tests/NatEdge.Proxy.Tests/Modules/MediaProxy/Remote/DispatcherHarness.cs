@@ -32,10 +32,10 @@ internal sealed class DispatcherHarness : IAsyncDisposable
     public RelayDispatcher Dispatcher { get; }
 
     /// <summary>Connects a relay with a certificate for <paramref name="name"/> and waits until the dispatcher has it.</summary>
-    public async Task<FakeRemoteRelay> ConnectRelayAsync(string name)
+    public async Task<FakeRemoteRelay> ConnectRelayAsync(string name, int? weight = 1)
     {
         using var certificate = Pki.Issue(name, RelayLinkRole.Relay);
-        var relay = await FakeRemoteRelay.ConnectAsync(Dispatcher.LocalEndPoint!, Pki.Authority, certificate);
+        var relay = await FakeRemoteRelay.ConnectAsync(Dispatcher.LocalEndPoint!, Pki.Authority, certificate, weight);
         _relays.Add(relay);
         await WaitUntilAsync(() => Dispatcher.ConnectedRelays.Contains("CN=" + name));
         return relay;

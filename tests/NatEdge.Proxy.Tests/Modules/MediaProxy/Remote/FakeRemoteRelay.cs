@@ -28,7 +28,8 @@ internal sealed class FakeRemoteRelay : IAsyncDisposable
     }
 
     /// <summary>Dials and completes the TLS handshake; throws when the dispatcher refuses it.</summary>
-    public static async Task<FakeRemoteRelay> ConnectAsync(IPEndPoint dispatcher, X509Certificate2 authority, X509Certificate2? certificate)
+    /// <param name="weight">The weight the relay reports in its summary; null reports none, as MediaProxy's relays do.</param>
+    public static async Task<FakeRemoteRelay> ConnectAsync(IPEndPoint dispatcher, X509Certificate2 authority, X509Certificate2? certificate, int? weight = 1)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(dispatcher);
@@ -45,6 +46,7 @@ internal sealed class FakeRemoteRelay : IAsyncDisposable
             // TLS 1.3 reports a refused client certificate only on the first read; a ping proves the link is up.
             await relay.WriteLineAsync("ping");
             await relay.ReadPongAsync();
+            await relay.AnswerSummaryAsync(weight);
             return relay;
         }
         catch
@@ -53,6 +55,20 @@ internal sealed class FakeRemoteRelay : IAsyncDisposable
             tcp.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The command line of the request the dispatcher sent first, once connected.</summary>
+    public string? SummaryRequest { get; private set; }
+
+    /// <summary>The dispatcher asks a relay that connects for its summary before it gives it a session.</summary>
+    private async Task AnswerSummaryAsync(int? weight)
+    {
+        var request = await ReadRequestAsync();
+        SummaryRequest = request.ShouldHaveSingleItem();
+        SummaryRequest.ShouldStartWith("summary ");
+        var sequence = SummaryRequest["summary ".Length..];
+        var weightField = weight is null ? "" : $",\"weight\":{weight}";
+        await WriteLineAsync($"{sequence} {{\"ip\":\"127.0.0.1\",\"status\":\"active\",\"session_count\":0{weightField}}}");
     }
 
     public async Task WriteLineAsync(string line)

@@ -23,7 +23,7 @@ public sealed class RelayDispatcherSweepTests : IAsyncDisposable
     public async Task Calls_of_a_relay_that_stays_away_twelve_hours_are_forgotten()
     {
         var relay = await _harness.ConnectRelayAsync("relay-a");
-        await _harness.EstablishAsync(relay, "call-1", 0);
+        await _harness.EstablishAsync(relay, "call-1", 1);
         await _harness.DisconnectAsync(relay);
 
         // cleanup_dead_relays_after: 43200 s, swept every 600 s.
@@ -37,8 +37,8 @@ public sealed class RelayDispatcherSweepTests : IAsyncDisposable
     public async Task An_expired_call_with_no_remove_is_forgotten_after_a_day_but_a_live_one_is_kept()
     {
         var relay = await _harness.ConnectRelayAsync("relay-a");
-        await _harness.EstablishAsync(relay, "expired-call", 0);
-        await _harness.EstablishAsync(relay, "live-call", 1);
+        await _harness.EstablishAsync(relay, "expired-call", 1);
+        await _harness.EstablishAsync(relay, "live-call", 2);
         await relay.WriteLineAsync("expired {\"call_id\":\"expired-call\",\"streams\":[]}");
         await relay.WriteLineAsync("ping");
         (await relay.ReadLineAsync()).ShouldBe("pong");
@@ -50,8 +50,8 @@ public sealed class RelayDispatcherSweepTests : IAsyncDisposable
         _harness.Dispatcher.SessionCount.ShouldBe(1);
 
         var remove = _harness.Dispatcher.SendAsync(new ControlRequest { Command = ControlCommand.Remove, CallId = "live-call", FromTag = "ft" }).AsTask();
-        (await relay.ReadRequestAsync())[0].ShouldBe("remove 2", "the live call is still routed to its relay");
-        await relay.WriteLineAsync("2 {\"call_id\":\"live-call\",\"streams\":[]}");
+        (await relay.ReadRequestAsync())[0].ShouldBe("remove 3", "the live call is still routed to its relay");
+        await relay.WriteLineAsync("3 {\"call_id\":\"live-call\",\"streams\":[]}");
         (await remove.WaitAsync(WaitLimit)).Reply!.Kind.ShouldBe(ControlReplyKind.Removed);
     }
 

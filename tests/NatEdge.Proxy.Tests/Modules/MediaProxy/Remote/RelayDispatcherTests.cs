@@ -26,17 +26,19 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task An_update_goes_to_the_relay_numbered_from_zero_and_its_reply_comes_back()
+    public async Task An_update_goes_to_the_relay_numbered_after_its_summary_and_its_reply_comes_back()
     {
         var relay = await _harness.ConnectRelayAsync("relay1");
 
         var sending = _harness.Dispatcher.SendAsync(Update("call-1")).AsTask();
         var request = await relay.ReadRequestAsync();
-        // Spec §3.2: "<command> <seq>", the module's headers, an empty line; seq counts from 0 per connection.
-        request[0].ShouldBe("update 0");
+        // Spec §3.2: "<command> <seq>", the module's headers, an empty line; seq counts from 0 per connection,
+        // and 0 went to the summary the relay is asked for as it connects.
+        relay.SummaryRequest.ShouldBe("summary 0");
+        request[0].ShouldBe("update 1");
         request.ShouldContain("call_id: call-1");
         request.ShouldContain("from_tag: ft");
-        await relay.WriteLineAsync("0 127.0.0.1 30000 30002");
+        await relay.WriteLineAsync("1 127.0.0.1 30000 30002");
 
         var result = await sending.WaitAsync(WaitLimit);
         result.IsMedia.ShouldBeTrue(result.Detail);
@@ -54,10 +56,10 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
         var firstRequest = await relay.ReadRequestAsync();
         var second = _harness.Dispatcher.SendAsync(Update("call-b")).AsTask();
         var secondRequest = await relay.ReadRequestAsync();
-        firstRequest[0].ShouldBe("update 0");
-        secondRequest[0].ShouldBe("update 1");
-        await relay.WriteLineAsync("1 127.0.0.1 30010");
-        await relay.WriteLineAsync("0 127.0.0.1 30020");
+        firstRequest[0].ShouldBe("update 1");
+        secondRequest[0].ShouldBe("update 2");
+        await relay.WriteLineAsync("2 127.0.0.1 30010");
+        await relay.WriteLineAsync("1 127.0.0.1 30020");
 
         (await first.WaitAsync(WaitLimit)).Reply!.Ports.ShouldBe([30020]);
         (await second.WaitAsync(WaitLimit)).Reply!.Ports.ShouldBe([30010]);
@@ -67,18 +69,18 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     public async Task A_call_stays_on_its_relay_and_its_remove_answers_removed()
     {
         var first = await _harness.ConnectRelayAsync("relay-a");
-        await _harness.EstablishAsync(first, "call-1", 0);
+        await _harness.EstablishAsync(first, "call-1", 1);
         var second = await _harness.ConnectRelayAsync("relay-b");
 
         var reinvite = _harness.Dispatcher.SendAsync(Update("call-1")).AsTask();
-        (await first.ReadRequestAsync())[0].ShouldBe("update 1");
-        await first.WriteLineAsync("1 127.0.0.1 30000");
+        (await first.ReadRequestAsync())[0].ShouldBe("update 2");
+        await first.WriteLineAsync("2 127.0.0.1 30000");
         (await reinvite.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
 
         var remove = _harness.Dispatcher.SendAsync(new ControlRequest { Command = ControlCommand.Remove, CallId = "call-1", FromTag = "ft" }).AsTask();
-        (await first.ReadRequestAsync())[0].ShouldBe("remove 2");
+        (await first.ReadRequestAsync())[0].ShouldBe("remove 3");
         // The relay answers a remove with the session's statistics (spec §3.2); the module gets removed (spec §2).
-        await first.WriteLineAsync("2 {\"call_id\":\"call-1\",\"streams\":[]}");
+        await first.WriteLineAsync("3 {\"call_id\":\"call-1\",\"streams\":[]}");
         (await remove.WaitAsync(WaitLimit)).Reply!.Kind.ShouldBe(ControlReplyKind.Removed);
         _harness.Dispatcher.SessionCount.ShouldBe(0);
 
@@ -96,10 +98,10 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
         var other = await _harness.ConnectRelayAsync("relay-b");
 
         var sending = _harness.Dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
-        (await preferred.ReadRequestAsync())[0].ShouldBe("update 0");
-        await preferred.WriteLineAsync("0 " + refusal);
-        (await other.ReadRequestAsync())[0].ShouldBe("update 0");
-        await other.WriteLineAsync("0 127.0.0.1 31000");
+        (await preferred.ReadRequestAsync())[0].ShouldBe("update 1");
+        await preferred.WriteLineAsync("1 " + refusal);
+        (await other.ReadRequestAsync())[0].ShouldBe("update 1");
+        await other.WriteLineAsync("1 127.0.0.1 31000");
 
         (await sending.WaitAsync(WaitLimit)).Reply!.Ports.ShouldBe([31000]);
     }
@@ -108,24 +110,24 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     public async Task A_halting_relay_takes_no_new_call_but_keeps_its_own()
     {
         var halting = await _harness.ConnectRelayAsync("relay-a");
-        await _harness.EstablishAsync(halting, "old-call", 0);
+        await _harness.EstablishAsync(halting, "old-call", 1);
         var other = await _harness.ConnectRelayAsync("relay-b");
         var refused = _harness.Dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
         await halting.ReadRequestAsync();
-        await halting.WriteLineAsync("1 halting");
+        await halting.WriteLineAsync("2 halting");
         await other.ReadRequestAsync();
-        await other.WriteLineAsync("0 127.0.0.1 31000");
+        await other.WriteLineAsync("1 127.0.0.1 31000");
         await refused.WaitAsync(WaitLimit);
 
         // Preferred or not, the halting relay is no longer asked for new sessions.
         var next = _harness.Dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
-        (await other.ReadRequestAsync())[0].ShouldBe("update 1");
-        await other.WriteLineAsync("1 127.0.0.1 31002");
+        (await other.ReadRequestAsync())[0].ShouldBe("update 2");
+        await other.WriteLineAsync("2 127.0.0.1 31002");
         (await next.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
 
         var existing = _harness.Dispatcher.SendAsync(Update("old-call")).AsTask();
-        (await halting.ReadRequestAsync())[0].ShouldBe("update 2");
-        await halting.WriteLineAsync("2 127.0.0.1 30000");
+        (await halting.ReadRequestAsync())[0].ShouldBe("update 3");
+        await halting.WriteLineAsync("3 127.0.0.1 30000");
         (await existing.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
     }
 
@@ -137,15 +139,15 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
 
         var sending = _harness.Dispatcher.SendAsync(Update("call-1", mediaRelay: "CN=relay-a")).AsTask();
         await silent.ReadRequestAsync();
-        (await other.ReadRequestAsync())[0].ShouldBe("update 0");
-        await other.WriteLineAsync("0 127.0.0.1 31000");
+        (await other.ReadRequestAsync())[0].ShouldBe("update 1");
+        await other.WriteLineAsync("1 127.0.0.1 31000");
         (await sending.WaitAsync(WaitLimit)).Reply!.Ports.ShouldBe([31000]);
 
         await silent.WriteLineAsync("ping");
         (await silent.ReadLineAsync()).ShouldBe("pong");
         var next = _harness.Dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
-        (await silent.ReadRequestAsync())[0].ShouldBe("update 1");
-        await silent.WriteLineAsync("1 127.0.0.1 30000");
+        (await silent.ReadRequestAsync())[0].ShouldBe("update 2");
+        await silent.WriteLineAsync("2 127.0.0.1 30000");
         (await next.WaitAsync(WaitLimit)).Reply!.Ports.ShouldBe([30000]);
     }
 
@@ -153,7 +155,7 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     public async Task A_call_on_a_relay_that_disconnected_fails_and_new_calls_go_to_the_others()
     {
         var lost = await _harness.ConnectRelayAsync("relay-a");
-        await _harness.EstablishAsync(lost, "call-1", 0);
+        await _harness.EstablishAsync(lost, "call-1", 1);
         var other = await _harness.ConnectRelayAsync("relay-b");
         await _harness.DisconnectAsync(lost);
         await WaitUntilAsync(() => !_harness.Dispatcher.ConnectedRelays.Contains("CN=relay-a"));
@@ -163,8 +165,8 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
         stranded.Detail.ShouldNotBeNull().ShouldContain("relay-a");
 
         var next = _harness.Dispatcher.SendAsync(Update("call-2", mediaRelay: "CN=relay-a")).AsTask();
-        (await other.ReadRequestAsync())[0].ShouldBe("update 0");
-        await other.WriteLineAsync("0 127.0.0.1 31000");
+        (await other.ReadRequestAsync())[0].ShouldBe("update 1");
+        await other.WriteLineAsync("1 127.0.0.1 31000");
         (await next.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
     }
 
@@ -172,20 +174,20 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     public async Task A_relay_that_reconnects_is_asked_for_its_sessions_and_the_calls_it_lost_are_forgotten()
     {
         var relay = await _harness.ConnectRelayAsync("relay-a");
-        await _harness.EstablishAsync(relay, "kept", 0);
-        await _harness.EstablishAsync(relay, "lost", 1);
+        await _harness.EstablishAsync(relay, "kept", 1);
+        await _harness.EstablishAsync(relay, "lost", 2);
         await _harness.DisconnectAsync(relay);
         await WaitUntilAsync(() => _harness.Dispatcher.ConnectedRelays.Count == 0);
 
         var again = await _harness.ConnectRelayAsync("relay-a");
 
         // Spec §2: on (re)connection the dispatcher sends sessions and drops what the relay does not list.
-        (await again.ReadRequestAsync()).ShouldBe(["sessions 0"]);
-        await again.WriteLineAsync("0 [{\"call_id\":\"kept\",\"streams\":[]}]");
+        (await again.ReadRequestAsync()).ShouldBe(["sessions 1"]);
+        await again.WriteLineAsync("1 [{\"call_id\":\"kept\",\"streams\":[]}]");
         await WaitUntilAsync(() => _harness.Dispatcher.SessionCount == 1);
         var reinvite = _harness.Dispatcher.SendAsync(Update("kept")).AsTask();
-        (await again.ReadRequestAsync())[0].ShouldBe("update 1");
-        await again.WriteLineAsync("1 127.0.0.1 30000");
+        (await again.ReadRequestAsync())[0].ShouldBe("update 2");
+        await again.WriteLineAsync("2 127.0.0.1 30000");
         (await reinvite.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
     }
 
@@ -193,7 +195,7 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
     public async Task A_session_the_relay_reports_expired_is_removed_without_asking_it()
     {
         var relay = await _harness.ConnectRelayAsync("relay1");
-        await _harness.EstablishAsync(relay, "call-1", 0);
+        await _harness.EstablishAsync(relay, "call-1", 1);
 
         await relay.WriteLineAsync("expired {\"call_id\":\"call-1\",\"streams\":[]}");
         await relay.WriteLineAsync("ping");
@@ -239,8 +241,8 @@ public sealed class RelayDispatcherTests : IAsyncDisposable
         });
 
         var sending = client.SendAsync(Update("call-1")).AsTask();
-        (await relay.ReadRequestAsync())[0].ShouldBe("update 0");
-        await relay.WriteLineAsync("0 127.0.0.1 30000");
+        (await relay.ReadRequestAsync())[0].ShouldBe("update 1");
+        await relay.WriteLineAsync("1 127.0.0.1 30000");
 
         (await sending.WaitAsync(WaitLimit)).IsMedia.ShouldBeTrue();
     }
