@@ -309,7 +309,6 @@ public sealed class RemoteRelayProcessTests
     }
 
     [Fact]
-<<<<<<< HEAD
     public async Task A_frozen_relay_is_dropped_with_its_calls_after_the_recover_interval_and_dials_in_again_when_it_thaws()
     {
         using var pki = await RelayLinkPki.CreateAsync("relay-a");
@@ -357,7 +356,9 @@ public sealed class RemoteRelayProcessTests
         await caller.AckAsync();
         await answering;
         return MediaCallParty.AudioEndPoint(ok);
-=======
+    }
+
+    [Fact]
     public async Task Two_relays_weighted_3_to_1_take_new_sessions_in_about_that_ratio_over_200_calls()
     {
         const int Calls = 200;
@@ -412,7 +413,6 @@ public sealed class RemoteRelayProcessTests
         (await big.SessionsAsync()).GetArrayLength().ShouldBe(0);
         (await small.SessionsAsync()).GetArrayLength().ShouldBe(0);
         (await callee.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(0, callee.Output);
->>>>>>> dns
     }
 
     [Theory]

@@ -61,19 +61,17 @@ public sealed class RelayDispatcher : IAsyncDisposable
     /// <summary>Calls the dispatcher knows, with the relay each is on.</summary>
     public int SessionCount => _sessions.Count;
 
-<<<<<<< HEAD
     /// <summary>
     /// A relay reported one of the dispatcher's calls expired (spec §2: MediaProxy then asks the proxy to end
     /// the dialog). Runs on the relay link's read loop: handlers hand longer work off.
     /// </summary>
     public event Action<RelaySessionExpiry>? SessionExpired;
-=======
+
     /// <summary>Live calls on the relay named <paramref name="relay"/> (certificate subject).</summary>
     public int CallsOn(string relay) => _callsByRelay.TryGetValue(relay, out var calls) ? calls : 0;
 
     /// <summary>The weight a connected relay reported in its summary; null when it is not connected.</summary>
     public int? WeightOf(string relay) => _relays.TryGetValue(relay, out var link) ? link.Weight : null;
->>>>>>> dns
 
     /// <summary>Where connections, refusals and timeouts are logged; set before <see cref="Start"/>.</summary>
     public void UseLogger(ILogger logger) => _logger = logger ?? NullLogger.Instance;
@@ -481,7 +479,7 @@ public sealed class RelayDispatcher : IAsyncDisposable
             var forgotten = 0;
             foreach (var (callId, entry) in _sessions)
             {
-                if (entry.Relay == name && _sessions.TryRemove(new KeyValuePair<string, RelaySessionEntry>(callId, entry)))
+                if (entry.Relay == name && Forget(callId, entry))
                 {
                     forgotten++;
                 }
@@ -523,19 +521,14 @@ public sealed class RelayDispatcher : IAsyncDisposable
 
         if (expiry is null || !_sessions.TryGetValue(expiry.CallId, out var entry) || entry.Relay != relay.Name)
         {
-<<<<<<< HEAD
             return;
-=======
-            if (_sessions.TryUpdate(callId, entry with { Expired = true, Since = _options.Time.GetTimestamp() }, entry) && !entry.Expired)
-            {
-                CountCall(entry.Relay, -1);
-            }
-
-            DispatcherLog.Expired(_logger, relay.Name, callId);
->>>>>>> dns
         }
 
-        _sessions[expiry.CallId] = entry with { Expired = true, Since = _options.Time.GetTimestamp() };
+        if (_sessions.TryUpdate(expiry.CallId, entry with { Expired = true, Since = _options.Time.GetTimestamp() }, entry) && !entry.Expired)
+        {
+            CountCall(entry.Relay, -1);
+        }
+
         DispatcherLog.Expired(_logger, relay.Name, expiry.CallId);
         SessionExpired?.Invoke(expiry);
     }

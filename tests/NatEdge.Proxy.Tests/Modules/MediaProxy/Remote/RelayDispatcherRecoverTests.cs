@@ -31,7 +31,7 @@ public sealed class RelayDispatcherRecoverTests : IAsyncDisposable
     public async Task A_relay_whose_pings_stop_is_dropped_sixty_seconds_after_it_timed_out_and_its_calls_are_forgotten()
     {
         var relay = await _harness.ConnectRelayAsync("relay-a");
-        await _harness.EstablishAsync(relay, "call-1", 0);
+        await _harness.EstablishAsync(relay, "call-1", 1);
 
         // The last ping came at connection: timed out at 30 s, dropped once 60 s more have passed.
         Advance(TimeSpan.FromSeconds(30 + 59));
@@ -53,7 +53,7 @@ public sealed class RelayDispatcherRecoverTests : IAsyncDisposable
         var relay = await _harness.ConnectRelayAsync("relay-a");
 
         var unanswered = _harness.Dispatcher.SendAsync(Update("call-1")).AsTask();
-        (await relay.ReadRequestAsync())[0].ShouldBe("update 0");
+        (await relay.ReadRequestAsync())[0].ShouldBe("update 1");
         Advance(TimeSpan.FromSeconds(5));
         var refused = await unanswered.WaitAsync(WaitLimit);
         refused.IsMedia.ShouldBeFalse();
@@ -92,7 +92,7 @@ public sealed class RelayDispatcherRecoverTests : IAsyncDisposable
         Advance(TimeSpan.FromSeconds(29));
 
         _harness.Dispatcher.ConnectedRelays.ShouldContain("CN=relay-a");
-        await _harness.EstablishAsync(relay, "call-1", 0);
+        await _harness.EstablishAsync(relay, "call-1", 1);
     }
 
     private void Advance(TimeSpan span)
