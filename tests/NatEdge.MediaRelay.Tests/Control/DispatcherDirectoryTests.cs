@@ -46,7 +46,9 @@ public sealed class DispatcherDirectoryTests : IDisposable
         resolver.Next = Answer([Target("pb", b)]);
         string? line;
         while ((line = await linkA.ReadReplyAsync()) is not null) line.ShouldBe("pong");
-        relay.Directory.Links.Select(l => l.Target.Name).ShouldBe(["pb"]);
+
+        // The link leaves the directory when it has ended, just after its connection closed.
+        await DispatcherHarnessWait.UntilAsync(() => relay.Directory.Links.Select(l => l.Target.Name).SequenceEqual(["pb"]));
         (await linkB.ReadLineAsync()).ShouldBe("ping", "the link to the dispatcher still in the answer stays up");
     }
 
