@@ -19,17 +19,8 @@ internal static class Program
     /// <summary>Read when no --config is given and the file exists (DESIGN.md).</summary>
     public const string DefaultConfigFile = "config/relay.ini";
 
-    /// <summary>
-    /// Runs socket continuations on the epoll thread that saw the packet instead of queueing them to the thread
-    /// pool. The forwarding continuation never blocks (receive, latch, one non-blocking send), so this saves a
-    /// thread hop per packet: about a third of the CPU per forwarded packet in the bench's RTP runs.
-    /// Read once by the runtime when the first socket is used, so it is set before anything else.
-    /// </summary>
-    private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     public static int Main(string[] args)
     {
-        if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null) Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
         var root = new RootCommand("NatEdge media relay: serves the MediaProxy module protocol and relays RTP/RTCP");
         root.Subcommands.Add(BuildRunCommand());
         var parsed = root.Parse(args);

@@ -98,5 +98,7 @@ public sealed record RelayOptions
     /// <summary>Threads that receive and forward media, each with its own epoll set: one per core, as rtpengine's default.</summary>
     public int ForwardingThreads { get; init; } = Environment.ProcessorCount;
 
+    public const int MaxForwardingThreads = 64;
+
     public int PortPairCount => (PortRangeHigh + 1 - PortRangeLow) / 2;
 }

@@ -16,7 +16,7 @@ public static class RelayOptionsBuilder
         "relay_ip", "advertised_ip", "port_range", "stream_timeout", "inactivity_timeout", "on_hold_timeout",
         "port_quarantine", "control_socket", "control_socket_mode", "accounting_log", "metrics", "routable_private_ranges",
         "dispatchers", "tls_certificate", "tls_private_key", "tls_ca", "reconnect_delay", "first_reconnect_delay", "keepalive_interval",
-        "dns_check_interval", "dns_servers", "weight",
+        "dns_check_interval", "dns_servers", "weight", "forwarding_threads",
     ];
 
     public static RelayOptions Build(IEnumerable<RawSetting> settings, List<ConfigDiagnostic> diagnostics)
@@ -122,6 +122,12 @@ public static class RelayOptionsBuilder
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var weight) || weight is < 1 or > RelayOptions.MaxWeight)
                     return $"'{value}' is not a whole number from 1 to {RelayOptions.MaxWeight} (the relay's share of new sessions)";
                 options = options with { Weight = weight };
+                return null;
+            case "forwarding_threads":
+                if (value.Length == 0) { options = options with { ForwardingThreads = Environment.ProcessorCount }; return null; }
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var threads) || threads is < 1 or > RelayOptions.MaxForwardingThreads)
+                    return $"'{value}' is not a whole number from 1 to {RelayOptions.MaxForwardingThreads} (threads that receive and forward media; one per core is usual)";
+                options = options with { ForwardingThreads = threads };
                 return null;
             default:
                 return $"unknown setting; known ones are {string.Join(", ", Names)}";

@@ -10,7 +10,7 @@ namespace NatEdge.MediaRelay.Forwarding;
 /// the <em>learned</em> address is the real (post-NAT) source of the first packet that arrived (latching);
 /// after a re-INVITE reset the learned address becomes <em>obsolete</em>: packets from it are ignored and the next
 /// different source is learned (spec §4.4).
-/// Ownership: the endpoint's receive loop is the only writer of the counters and of a newly learned address;
+/// Ownership: the endpoint's receive thread is the only writer of the counters and of a newly learned address;
 /// the control path writes the advertised address and resets. References are published with Volatile/Interlocked
 /// and a published <see cref="SocketAddress"/> is never changed afterwards, so the packet path takes no lock.
 /// </summary>

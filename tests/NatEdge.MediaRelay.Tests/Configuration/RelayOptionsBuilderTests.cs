@@ -151,6 +151,9 @@ public class RelayOptionsBuilderTests
     [InlineData("weight", "0")]
     [InlineData("weight", "10001")]
     [InlineData("weight", "1.5")]
+    [InlineData("forwarding_threads", "0")]
+    [InlineData("forwarding_threads", "65")]
+    [InlineData("forwarding_threads", "two")]
     [InlineData("dns_servers", "ns.lab.test")]
     [InlineData("dns_servers", "198.18.0.53:0")]
     [InlineData("dns_check_interval", "-1")]
@@ -160,6 +163,19 @@ public class RelayOptionsBuilderTests
         RelayOptionsBuilder.Build([new RawSetting(name, value, "--" + name)], diagnostics);
         diagnostics.Count.ShouldBe(1);
         diagnostics[0].Source.ShouldBe("--" + name);
+    }
+
+    [Fact]
+    public void Forwarding_threads_default_to_one_per_core_and_take_a_whole_number()
+    {
+        RelayOptionsBuilder.Build([], []).ForwardingThreads.ShouldBe(Environment.ProcessorCount);
+        RelayOptionsBuilder.Build([new RawSetting("forwarding_threads", "", "relay.ini:1")], []).ForwardingThreads.ShouldBe(Environment.ProcessorCount);
+
+        var diagnostics = new List<ConfigDiagnostic>();
+        var options = RelayOptionsBuilder.Build([new RawSetting("forwarding_threads", "3", "relay.ini:1")], diagnostics);
+
+        diagnostics.ShouldBeEmpty();
+        options.ForwardingThreads.ShouldBe(3);
     }
 
     [Fact]
