@@ -118,22 +118,19 @@ public sealed class Database
         }
         catch (BrokenCircuitException)
         {
-            ProxyMetrics.DatabaseOperationFailed(unavailable: true);
-            trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
+            MarkUnavailable(trace);
             throw new StorageUnavailableException(
                 $"database unreachable ({Url}): it failed every recent operation; the next attempt is at most {_breakDuration.TotalSeconds:0.#} s away");
         }
         catch (TimeoutRejectedException timeout)
         {
-            ProxyMetrics.DatabaseOperationFailed(unavailable: true);
-            trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
+            MarkUnavailable(trace);
             _provider.ResetPool();
             throw new StorageUnavailableException($"database unreachable ({Url}): no answer within {timeout.Timeout.TotalSeconds:0.#} s", timeout);
         }
         catch (Exception exception) when (_provider.IsUnreachable(exception) || _provider.IsTransient(exception))
         {
-            ProxyMetrics.DatabaseOperationFailed(unavailable: true);
-            trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
+            MarkUnavailable(trace);
             _provider.ResetPool();
             throw new StorageUnavailableException($"database unreachable ({Url}): {exception.Message}", exception);
         }
@@ -143,6 +140,12 @@ public sealed class Database
             trace?.SetStatus(ActivityStatusCode.Error, "error");
             throw new StorageException($"database error ({Url}): {exception.Message}", exception);
         }
+    }
+
+    private static void MarkUnavailable(Activity? trace)
+    {
+        ProxyMetrics.DatabaseOperationFailed(unavailable: true);
+        trace?.SetStatus(ActivityStatusCode.Error, "unavailable");
     }
 
     /// <summary>Runs <paramref name="work"/> inside one transaction, committed when it returns.</summary>

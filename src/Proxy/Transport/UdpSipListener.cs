@@ -26,6 +26,7 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
     private long _datagramsReceived;
     private long _bytesReceived;
     private int _waiting;
+    private int _spareCount;
 
     /// <summary>Messages of one listener that may wait at once; past it a loop waits with its message (back-pressure).</summary>
     public const int MaxWaitingMessages = 256;
@@ -206,20 +207,30 @@ public sealed class UdpSipListener : ISipListener, IAsyncDisposable
         }
     }
 
-    private LoopResources RentResources() =>
-        _spare.TryPop(out var spare)
-            ? spare
-            : new LoopResources(ArrayPool<byte>.Shared.Rent(TransportLimits.UdpReceiveBufferBytes), new SocketAddress(AddressFamily), new ReceiveLoopState());
+    private LoopResources RentResources()
+    {
+        if (_spare.TryPop(out var spare))
+        {
+            Interlocked.Decrement(ref _spareCount);
+            return spare;
+        }
 
-    /// <summary>Kept for the next message that waits, up to what may wait at once; the rest go back to the pool.</summary>
+        return new LoopResources(ArrayPool<byte>.Shared.Rent(TransportLimits.UdpReceiveBufferBytes), new SocketAddress(AddressFamily), new ReceiveLoopState());
+    }
+
+    /// <summary>
+    /// Kept for the next message that waits, up to what may wait at once; the rest go back to the
+    /// pool. Counted apart: a ConcurrentStack counts by walking itself.
+    /// </summary>
     private void ReturnResources(LoopResources resources)
     {
-        if (_spare.Count < MaxWaitingMessages)
+        if (Interlocked.Increment(ref _spareCount) <= MaxWaitingMessages)
         {
             _spare.Push(resources);
             return;
         }
 
+        Interlocked.Decrement(ref _spareCount);
         ArrayPool<byte>.Shared.Return(resources.Buffer);
     }
 

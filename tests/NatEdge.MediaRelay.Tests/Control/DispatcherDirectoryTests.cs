@@ -11,31 +11,17 @@ namespace NatEdge.MediaRelay.Tests.Control;
 /// <summary>The relay's set of dispatcher links as DNS answers change, against dispatchers played by the test.</summary>
 public sealed class DispatcherDirectoryTests : IDisposable
 {
-    private static readonly TimeSpan Validity = TimeSpan.FromDays(30);
     private static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(200);
     private static readonly DnsEndPoint Entry = new("lab.test", 25060);
-    private readonly X509Certificate2 _authority = OperatorCertificates.CreateAuthority("Test operator CA", DateTimeOffset.UtcNow, Validity);
-    private readonly X509Certificate2 _relayCertificate;
-    private readonly X509Certificate2 _dispatcherCertificate;
+    private readonly LinkCertificates _certificates = new();
 
-    public DispatcherDirectoryTests()
-    {
-        _relayCertificate = OperatorCertificates.Issue(_authority, "relay1", RelayLinkRole.Relay, [], DateTimeOffset.UtcNow, Validity);
-        _dispatcherCertificate = OperatorCertificates.Issue(_authority, "proxy", RelayLinkRole.Dispatcher, [], DateTimeOffset.UtcNow, Validity);
-    }
-
-    public void Dispose()
-    {
-        _relayCertificate.Dispose();
-        _dispatcherCertificate.Dispose();
-        _authority.Dispose();
-    }
+    public void Dispose() => _certificates.Dispose();
 
     [Fact]
     public async Task A_dispatcher_added_to_the_answer_is_dialled_and_one_removed_is_let_go()
     {
-        using var a = new FakeDispatcher(_dispatcherCertificate, _authority);
-        using var b = new FakeDispatcher(_dispatcherCertificate, _authority);
+        using var a = new FakeDispatcher(_certificates.Dispatcher, _certificates.Authority);
+        using var b = new FakeDispatcher(_certificates.Dispatcher, _certificates.Authority);
         var resolver = new ScriptedResolver(Answer([Target("pa", a)]));
         await using var relay = Start(resolver, 29200, 29232);
         using var linkA = await a.AcceptAsync();
@@ -55,7 +41,7 @@ public sealed class DispatcherDirectoryTests : IDisposable
     [Fact]
     public async Task A_failed_lookup_keeps_the_links_of_the_last_good_answer()
     {
-        using var a = new FakeDispatcher(_dispatcherCertificate, _authority);
+        using var a = new FakeDispatcher(_certificates.Dispatcher, _certificates.Authority);
         var resolver = new ScriptedResolver(Answer([Target("pa", a)]));
         await using var relay = Start(resolver, 29240, 29272);
         using var linkA = await a.AcceptAsync();
@@ -73,7 +59,7 @@ public sealed class DispatcherDirectoryTests : IDisposable
     [Fact]
     public async Task The_next_priority_is_dialled_once_the_better_one_does_not_answer()
     {
-        using var backup = new FakeDispatcher(_dispatcherCertificate, _authority);
+        using var backup = new FakeDispatcher(_certificates.Dispatcher, _certificates.Authority);
         var closed = ClosedPort();
         var resolver = new ScriptedResolver(DispatcherResolution.Of([[new DispatcherTarget("down", closed, [IPAddress.Loopback])], [Target("backup", backup)]]));
         await using var relay = Start(resolver, 29280, 29312);
@@ -105,7 +91,7 @@ public sealed class DispatcherDirectoryTests : IDisposable
             FirstReconnectDelay = TimeSpan.FromMilliseconds(100),
             ReconnectDelay = TimeSpan.FromMilliseconds(300),
         };
-        var directory = new DispatcherDirectory(options, _relayCertificate, _authority, new ControlDispatcher(relay.Table, "test"), TimeProvider.System, new DispatcherLinkCount(), resolver);
+        var directory = new DispatcherDirectory(options, _certificates.Relay, _certificates.Authority, new ControlDispatcher(relay.Table, "test"), TimeProvider.System, new DispatcherLinkCount(), resolver);
         directory.Start();
         return new DirectoryRelay(relay, directory);
     }

@@ -11,24 +11,10 @@ namespace NatEdge.MediaRelay.Tests.Control;
 /// <summary>The relay's side of the relay protocol (mediaproxy-protocol.md section 3) against a dispatcher played by the test.</summary>
 public sealed class DispatcherLinkTests : IDisposable
 {
-    private static readonly TimeSpan Validity = TimeSpan.FromDays(30);
     private static readonly TimeSpan KeepaliveInterval = TimeSpan.FromMilliseconds(200);
-    private readonly X509Certificate2 _authority = OperatorCertificates.CreateAuthority("Test operator CA", DateTimeOffset.UtcNow, Validity);
-    private readonly X509Certificate2 _relayCertificate;
-    private readonly X509Certificate2 _dispatcherCertificate;
+    private readonly LinkCertificates _certificates = new();
 
-    public DispatcherLinkTests()
-    {
-        _relayCertificate = OperatorCertificates.Issue(_authority, "relay1", RelayLinkRole.Relay, [], DateTimeOffset.UtcNow, Validity);
-        _dispatcherCertificate = OperatorCertificates.Issue(_authority, "proxy", RelayLinkRole.Dispatcher, [], DateTimeOffset.UtcNow, Validity);
-    }
-
-    public void Dispose()
-    {
-        _relayCertificate.Dispose();
-        _dispatcherCertificate.Dispose();
-        _authority.Dispose();
-    }
+    public void Dispose() => _certificates.Dispose();
 
     [Fact]
     public async Task Numbered_requests_are_answered_from_the_session_table_with_their_numbers()
@@ -112,8 +98,8 @@ public sealed class DispatcherLinkTests : IDisposable
     [Fact]
     public async Task A_dispatcher_with_a_certificate_from_another_CA_is_refused()
     {
-        using var otherAuthority = OperatorCertificates.CreateAuthority("Other CA", DateTimeOffset.UtcNow, Validity);
-        using var foreign = OperatorCertificates.Issue(otherAuthority, "proxy", RelayLinkRole.Dispatcher, [], DateTimeOffset.UtcNow, Validity);
+        using var otherAuthority = OperatorCertificates.CreateAuthority("Other CA", DateTimeOffset.UtcNow, LinkCertificates.Validity);
+        using var foreign = OperatorCertificates.Issue(otherAuthority, "proxy", RelayLinkRole.Dispatcher, [], DateTimeOffset.UtcNow, LinkCertificates.Validity);
         await using var linked = StartLinkedRelay(28920, 28952, new FakeDispatcher(foreign, otherAuthority));
 
         // The relay checks the dispatcher's certificate before sending anything, so it never gets a ping through.
@@ -171,7 +157,7 @@ public sealed class DispatcherLinkTests : IDisposable
     private LinkedRelay StartLinkedRelay(int low, int high, FakeDispatcher? dispatcher = null)
     {
         var relay = new RelayFixture(low, high);
-        dispatcher ??= new FakeDispatcher(_dispatcherCertificate, _authority);
+        dispatcher ??= new FakeDispatcher(_certificates.Dispatcher, _certificates.Authority);
         var options = relay.Options with
         {
             Dispatchers = [dispatcher.EndPoint],
@@ -179,7 +165,7 @@ public sealed class DispatcherLinkTests : IDisposable
             FirstReconnectDelay = TimeSpan.FromMilliseconds(100),
             ReconnectDelay = TimeSpan.FromMilliseconds(300),
         };
-        var link = new DispatcherLink(DispatcherTarget.ForAddress(IPAddress.Loopback, dispatcher.EndPoint.Port), options, _relayCertificate, _authority, new ControlDispatcher(relay.Table, "test"), TimeProvider.System);
+        var link = new DispatcherLink(DispatcherTarget.ForAddress(IPAddress.Loopback, dispatcher.EndPoint.Port), options, _certificates.Relay, _certificates.Authority, new ControlDispatcher(relay.Table, "test"), TimeProvider.System);
         relay.Table.SessionExpired += link.ReportExpired;
         link.Start();
         return new LinkedRelay(relay, dispatcher, link);

@@ -15,6 +15,9 @@ internal sealed class RepeatedStrings(int capacity)
 
     private readonly ConcurrentDictionary<string, string> _known = new(StringComparer.Ordinal);
 
+    // Counted apart: ConcurrentDictionary.Count takes every lock of the table.
+    private int _count;
+
     public string Share(string text)
     {
         if (_known.TryGetValue(text, out var known))
@@ -22,6 +25,17 @@ internal sealed class RepeatedStrings(int capacity)
             return known;
         }
 
-        return _known.Count < capacity ? _known.GetOrAdd(text, text) : text;
+        if (Volatile.Read(ref _count) >= capacity)
+        {
+            return text;
+        }
+
+        if (_known.TryAdd(text, text))
+        {
+            Interlocked.Increment(ref _count);
+            return text;
+        }
+
+        return _known.TryGetValue(text, out known) ? known : text;
     }
 }
