@@ -17,13 +17,19 @@ public static class SqlCommandExtensions
         command.Transaction = transaction;
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            command.AddParameter(name, value);
         }
 
         return command;
+    }
+
+    public static void AddParameter(this DbCommand command, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
     }
 
     public static string? GetNullableString(this DbDataReader reader, int ordinal)

@@ -65,6 +65,10 @@ public static class ProxyMetrics
 
     private static readonly Counter DatabaseOperations = Factory.CreateCounter("natedge_proxy_db_operations_total", "Database operations run (retries inside one operation count once).");
 
+    private static readonly Counter DatabaseBatchedRequests = Factory.CreateCounter(
+        "natedge_proxy_db_batched_requests_total",
+        "Subscriber lookups and location writes answered by batched database operations; against natedge_proxy_db_operations_total it shows how many requests shared a round trip.");
+
     private static readonly LabelledCounter DatabaseErrorsByReason = ChildrenOf(
         Factory.CreateCounter("natedge_proxy_db_errors_total", "Database operations that failed, by reason (unavailable: down or too slow; error: the server refused the statement).", ["reason"]),
         [true, false],
@@ -107,6 +111,8 @@ public static class ProxyMetrics
     public static void DialogByeEnded(DialogByeOutcome outcome) => DialogByesByOutcome.Inc((int)outcome);
 
     public static void DatabaseOperationRan() => DatabaseOperations.Inc();
+
+    public static void DatabaseRequestsBatched(int requests) => DatabaseBatchedRequests.Inc(requests);
 
     public static void DatabaseOperationFailed(bool unavailable) => DatabaseErrorsByReason.Inc(unavailable ? 0 : 1);
 

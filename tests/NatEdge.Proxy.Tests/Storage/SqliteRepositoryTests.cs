@@ -32,6 +32,41 @@ public sealed class SqliteRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_accounts_are_found_in_one_query_each_in_its_place()
+    {
+        var subscribers = new SubscriberRepository(await InstalledAsync());
+        var alice = new SubscriberRecord("alice", "example.org", "a", "ha", "hab");
+        var bob = new SubscriberRecord("bob", "example.org", "b", "hb", "hbb");
+        var carol = new SubscriberRecord("carol", "example.com", "c", "hc", "hcb");
+        foreach (var subscriber in new[] { alice, bob, carol })
+        {
+            (await subscribers.AddAsync(subscriber)).ShouldBeTrue();
+        }
+
+        var found = await subscribers.FindManyAsync(
+            [("bob", "example.org"), ("nobody", "example.org"), ("carol", "example.com"), ("bob", "example.org"), ("alice", "example.com"), ("alice", "example.org")]);
+
+        found.ShouldBe([bob, null, carol, bob, null, alice]);
+        (await subscribers.FindManyAsync([])).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_full_batch_of_accounts_is_found_in_one_query()
+    {
+        var subscribers = new SubscriberRepository(await InstalledAsync());
+        var accounts = Enumerable.Range(0, SubscriberRepository.MaxAccountsPerQuery).Select(i => ($"user{i:D2}", "example.org")).ToArray();
+        foreach (var (user, domain) in accounts.Where((_, i) => i % 2 == 0))
+        {
+            (await subscribers.AddAsync(new SubscriberRecord(user, domain, "p", $"h{user}", "hb"))).ShouldBeTrue();
+        }
+
+        var found = await subscribers.FindManyAsync(accounts);
+
+        found.Select(row => row?.Ha1).ShouldBe(accounts.Select((account, i) => i % 2 == 0 ? $"h{account.Item1}" : null));
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => subscribers.FindManyAsync([.. accounts, ("one", "too many")]));
+    }
+
+    [Fact]
     public async Task Values_that_look_like_sql_are_stored_as_values()
     {
         var subscribers = new SubscriberRepository(await InstalledAsync());

@@ -13,6 +13,13 @@ public sealed class SubscriberRepository
     private const string Select =
         "SELECT `username`, `domain`, `password`, `ha1`, `ha1b` FROM `subscriber` WHERE `username` = @username AND `domain` = @domain";
 
+    /// <summary>Most accounts one <see cref="FindManyAsync"/> asks for (SQLite allows 500 SELECTs in a compound).</summary>
+    public const int MaxAccountsPerQuery = 64;
+
+    private static readonly string[] FindManySql = BuildFindManySql();
+    private static readonly string[] UsernameParameters = ParameterNames("@u");
+    private static readonly string[] DomainParameters = ParameterNames("@d");
+
     private readonly Database _database;
 
     public SubscriberRepository(Database database)
@@ -32,6 +39,39 @@ public sealed class SubscriberRepository
                     : null;
             },
             cancellationToken);
+
+    /// <summary>
+    /// Looks up several accounts in one query: one indexed SELECT per account joined by UNION ALL,
+    /// each row tagged with its account's position, so every account matches exactly as a lookup
+    /// of its own would (the server's collation decides, not this code).
+    /// </summary>
+    /// <returns>The row of each account, null where there is none, in the order asked.</returns>
+    public Task<SubscriberRecord?[]> FindManyAsync(IReadOnlyList<(string Username, string Domain)> accounts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(accounts.Count, MaxAccountsPerQuery);
+        return accounts.Count == 0 ? Task.FromResult(Array.Empty<SubscriberRecord?>()) : _database.RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = connection.CreateSqlCommand(FindManySql[accounts.Count - 1], null);
+                for (var i = 0; i < accounts.Count; i++)
+                {
+                    command.AddParameter(UsernameParameters[i], accounts[i].Username);
+                    command.AddParameter(DomainParameters[i], accounts[i].Domain);
+                }
+
+                var found = new SubscriberRecord?[accounts.Count];
+                await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                while (await reader.ReadAsync(token).ConfigureAwait(false))
+                {
+                    found[reader.GetInt32(0)] ??=
+                        new SubscriberRecord(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5));
+                }
+
+                return found;
+            },
+            cancellationToken);
+    }
 
     /// <returns>false when the user already exists.</returns>
     public Task<bool> AddAsync(SubscriberRecord subscriber, CancellationToken cancellationToken = default)
@@ -115,4 +155,34 @@ public sealed class SubscriberRepository
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0;
             },
             cancellationToken);
+
+    private static string[] BuildFindManySql()
+    {
+        var statements = new string[MaxAccountsPerQuery];
+        var sql = new System.Text.StringBuilder();
+        for (var i = 0; i < MaxAccountsPerQuery; i++)
+        {
+            if (i > 0)
+            {
+                sql.Append(" UNION ALL ");
+            }
+
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"SELECT {i}, `username`, `domain`, `password`, `ha1`, `ha1b` FROM `subscriber` WHERE `username` = @u{i} AND `domain` = @d{i}");
+            statements[i] = sql.ToString();
+        }
+
+        return statements;
+    }
+
+    private static string[] ParameterNames(string prefix)
+    {
+        var names = new string[MaxAccountsPerQuery];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return names;
+    }
 }
