@@ -189,6 +189,69 @@ public abstract class LocationStoreContract
     }
 
     [Fact]
+    public async Task Concurrent_write_through_registrations_refreshes_and_removals_each_reach_the_database()
+    {
+        var database = await NewDatabaseAsync();
+        await using var store = await Create(UsrlocDbMode.WriteThrough, database);
+        var aors = Enumerable.Range(0, 100).Select(i => $"user{i:D3}@example.org").ToArray();
+
+        (await Task.WhenAll(aors.Select(aor => store.PutAsync(Binding(aor, $"sip:{aor}", seconds: 60)).AsTask())))
+            .ShouldAllBe(outcome => outcome == PutOutcome.Inserted);
+        (await Task.WhenAll(aors.Select((aor, i) => store.PutAsync(Binding(aor, $"sip:{aor}", seconds: i < 20 ? 0 : 600, cseq: 2)).AsTask())))
+            .ShouldBe(aors.Select((_, i) => i < 20 ? PutOutcome.Removed : PutOutcome.Updated));
+
+        var rows = await new LocationRepository(database).LoadAllAsync();
+        rows.Select(row => row.Aor).ShouldBe(aors.Skip(20));
+        rows.ShouldAllBe(row => row.CSeq == 2 && row.Expires == Now.AddSeconds(600));
+    }
+
+    [Fact]
+    public async Task A_batch_of_writes_updates_inserts_and_deletes_in_one_transaction()
+    {
+        var database = await NewDatabaseAsync();
+        var repository = new LocationRepository(database);
+        var kept = Binding("alice@example.org", "sip:alice@10.0.0.1", seconds: 60);
+        var removed = Binding("bob@example.org", "sip:bob@10.0.0.2", seconds: 60);
+        await repository.UpsertAsync(kept);
+        await repository.UpsertAsync(removed);
+        var refreshed = kept with { Expires = Now.AddSeconds(3600), CSeq = 7 };
+        var added = Binding("carol@example.org", "sip:carol@10.0.0.3", seconds: 120);
+
+        var applied = await repository.ApplyWritesAsync(
+        [
+            new LocationWrite(refreshed, LocationWriteKind.Update),
+            new LocationWrite(added, LocationWriteKind.Insert),
+            new LocationWrite(removed, LocationWriteKind.Delete),
+            new LocationWrite(Binding("dave@example.org", "sip:dave@10.0.0.4", seconds: 60), LocationWriteKind.Delete),
+        ]);
+
+        applied.ShouldBe(4);
+        (await repository.LoadAllAsync()).ShouldBe([refreshed, added]);
+    }
+
+    [Fact]
+    public async Task An_update_of_a_row_removed_behind_the_proxy_writes_the_row_again_with_the_rest_of_its_batch()
+    {
+        var database = await NewDatabaseAsync();
+        var repository = new LocationRepository(database);
+        var vanished = Binding("alice@example.org", "sip:alice@10.0.0.1", seconds: 60) with { Ruid = "ruid-alice" };
+        var kept = Binding("bob@example.org", "sip:bob@10.0.0.2", seconds: 60) with { Ruid = "ruid-bob" };
+        await repository.UpsertAsync(kept);
+        var refreshedAlice = vanished with { Expires = Now.AddSeconds(600), CSeq = 2 };
+        var refreshedBob = kept with { Expires = Now.AddSeconds(600), CSeq = 2 };
+        var carol = Binding("carol@example.org", "sip:carol@10.0.0.3", seconds: 60) with { Ruid = "ruid-carol" };
+
+        await repository.ApplyWritesAsync(
+        [
+            new LocationWrite(refreshedAlice, LocationWriteKind.Update),
+            new LocationWrite(refreshedBob, LocationWriteKind.Update),
+            new LocationWrite(carol, LocationWriteKind.Insert),
+        ]);
+
+        (await repository.LoadAllAsync()).OrderBy(row => row.Aor, StringComparer.Ordinal).ShouldBe([refreshedAlice, refreshedBob, carol]);
+    }
+
+    [Fact]
     public async Task Write_back_reaches_the_database_at_the_flush_interval()
     {
         var database = await NewDatabaseAsync();

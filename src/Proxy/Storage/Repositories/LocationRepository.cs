@@ -105,6 +105,20 @@ public sealed class LocationRepository
     public Task<int> DeleteExpiredAsync(DateTime utcNow, CancellationToken cancellationToken = default) =>
         _database.RunAsync((connection, token) => DeleteExpiredAsync(connection, null, utcNow, token), cancellationToken);
 
+    /// <summary>
+    /// Writes the changes of several registrations in one transaction (usrloc write-through under
+    /// load): an insert adds the binding's row, an update rewrites the row of (AOR, contact) (adding
+    /// it if it is missing), a delete removes it.
+    /// </summary>
+    /// <returns>How many changes were applied (all of them, or the call throws).</returns>
+    public Task<int> ApplyWritesAsync(IReadOnlyList<LocationWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        return writes.Count == 0
+            ? Task.FromResult(0)
+            : _database.RunInTransactionAsync((connection, transaction, token) => ApplyBatchAsync(connection, transaction, writes, token), cancellationToken);
+    }
+
     /// <summary>Writes a batch in one transaction: the write-back flush of usrloc db_mode 2.</summary>
     public Task ApplyAsync(
         IReadOnlyCollection<ContactBinding> upserts,
@@ -134,6 +148,81 @@ public sealed class LocationRepository
 
     private async Task<bool> UpsertAsync(DbConnection connection, DbTransaction? transaction, ContactBinding binding, CancellationToken token)
     {
+        await using (var update = connection.CreateSqlCommand(_update, transaction, RowValues(binding, withRuid: false)))
+        {
+            if (await update.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0)
+            {
+                return false;
+            }
+        }
+
+        await using var insert = connection.CreateSqlCommand(_insert, transaction, RowValues(binding, withRuid: true));
+        await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// The changes of a batch in one transaction. With batches (MySqlConnector on MariaDB runs a
+    /// <see cref="DbBatch"/> as one exchange) the new rows and updates go in one round trip and the
+    /// deletes in another. Should an update find no row, or more than one (the table was changed
+    /// behind the proxy's back), the writes are done again one by one, each update inserting what it
+    /// did not find. Without batches (SQLite, in process) they run one by one from the start.
+    /// </summary>
+    private async Task<int> ApplyBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<LocationWrite> writes, CancellationToken token)
+    {
+        if (!connection.CanCreateBatch || !await TryApplyAsBatchesAsync(connection, transaction, writes, token).ConfigureAwait(false))
+        {
+            foreach (var (binding, kind) in writes)
+            {
+                _ = kind == LocationWriteKind.Delete
+                    ? await DeleteAsync(connection, transaction, binding.Aor, binding.Contact, token).ConfigureAwait(false)
+                    : await UpsertAsync(connection, transaction, binding, token).ConfigureAwait(false);
+            }
+        }
+
+        return writes.Count;
+    }
+
+    /// <returns>false when the rows written were not one per insert and update.</returns>
+    private async Task<bool> TryApplyAsBatchesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<LocationWrite> writes, CancellationToken token)
+    {
+        await using var upserts = connection.CreateBatch();
+        await using var deletes = connection.CreateBatch();
+        upserts.Transaction = transaction;
+        deletes.Transaction = transaction;
+        foreach (var (binding, kind) in writes)
+        {
+            switch (kind)
+            {
+                case LocationWriteKind.Insert:
+                    upserts.AddStatement(_insert, RowValues(binding, withRuid: true));
+                    break;
+                case LocationWriteKind.Update:
+                    upserts.AddStatement(_update, RowValues(binding, withRuid: false));
+                    break;
+                default:
+                    var (username, domain) = Aor.Split(binding.Aor);
+                    deletes.AddStatement(_deleteContact, ("@username", username), ("@domain", domain), ("@contact", binding.Contact));
+                    break;
+            }
+        }
+
+        if (upserts.BatchCommands.Count > 0 &&
+            await upserts.ExecuteNonQueryAsync(token).ConfigureAwait(false) != upserts.BatchCommands.Count)
+        {
+            return false;
+        }
+
+        if (deletes.BatchCommands.Count > 0)
+        {
+            await deletes.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private static (string, object?)[] RowValues(ContactBinding binding, bool withRuid)
+    {
         var (username, domain) = Aor.Split(binding.Aor);
         (string, object?)[] values =
         [
@@ -153,32 +242,16 @@ public sealed class LocationRepository
             ("@methods", binding.Methods),
             ("@instance", binding.Instance),
             ("@reg_id", binding.RegId),
-            ("@ruid", binding.Ruid),
             ("@last_modified", ToSeconds(binding.LastModified)),
+            ("@ruid", binding.Ruid),
         ];
-        var updateValues = Array.FindAll(values, value => value.Item1 != "@ruid");
-        await using (var update = connection.CreateSqlCommand(_update, transaction, updateValues))
-        {
-            if (await update.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0)
-            {
-                return false;
-            }
-        }
-
-        await using var insert = connection.CreateSqlCommand(_insert, transaction, values);
-        await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-        return true;
+        return withRuid ? values : values[..^1];
     }
 
     private async Task<bool> DeleteAsync(DbConnection connection, DbTransaction? transaction, string aor, string contact, CancellationToken token)
     {
         var (username, domain) = Aor.Split(aor);
-        await using var command = connection.CreateSqlCommand(
-            _deleteContact,
-            transaction,
-            ("@username", username),
-            ("@domain", domain),
-            ("@contact", contact));
+        await using var command = connection.CreateSqlCommand(_deleteContact, transaction, ("@username", username), ("@domain", domain), ("@contact", contact));
         return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0;
     }
 
@@ -225,4 +298,19 @@ public sealed class LocationRepository
     /// <summary>DATETIME keeps whole seconds; cutting here makes memory and database agree after a reload.</summary>
     private static DateTime ToSeconds(DateTime value) =>
         new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+}
+
+/// <summary>One change of a contact table, as the in-memory table decided it.</summary>
+public readonly record struct LocationWrite(ContactBinding Binding, LocationWriteKind Kind);
+
+public enum LocationWriteKind
+{
+    /// <summary>A contact the AOR did not have.</summary>
+    Insert,
+
+    /// <summary>A refresh of a contact the AOR has.</summary>
+    Update,
+
+    /// <summary>The contact of (AOR, contact) removed.</summary>
+    Delete,
 }
