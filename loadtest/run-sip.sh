@@ -41,8 +41,9 @@ usage: loadtest/run-sip.sh --scenario NAME (--rate N | --rates N1,N2,...) [optio
   --kamailio-shm MB   Kamailio's shared memory, -m (default 1024, as the shared bench)
   --peer-relay R      callmedia against Kamailio: rtpengine (stage c, the default) or natedge
                       (stage d: Kamailio's mediaproxy module driving natedge-relay)
-  --config FILE       NatEdge route script (default: config/stage1-hello.cfg; stage2-auth-db.cfg for
-                      regauth and callauth, stage3-nat.cfg for callmedia, each copied with its db_url
+  --config FILE       NatEdge route script (default: config/stage1-hello.cfg; loadtest/config/
+                      stage2-bench.cfg (the guide's stage 2 without its 100 Trying to REGISTER, as
+                      Kamailio's stage b) for regauth and callauth, stage3-nat.cfg for callmedia, each copied with its db_url
                       pointed at the --db store and its usrloc db_mode set)
   --proxy-dll FILE    built natedge-proxy.dll (default $NATEDGE_PROXY_DLL, else src/Proxy/bin/{Release,Debug})
   --port P            proxy port on 127.0.0.1 (default: a free port in 20000-29999)
@@ -95,9 +96,9 @@ auth=no; with_uas=no; media=no; memory=no
 case "$scenario" in
   register) scenario_file=register_uac.xml; default_config=stage1-hello.cfg; kamailio_config=stage_a_hello.cfg ;;
   options) scenario_file=options_uac.xml; default_config=natedge.cfg; kamailio_config=stage_a_hello.cfg ;;
-  regauth) scenario_file=register_auth_users_uac.xml; default_config=stage2-auth-db.cfg; kamailio_config=stage_b_auth.cfg; auth=yes ;;
+  regauth) scenario_file=register_auth_users_uac.xml; default_config=../loadtest/config/stage2-bench.cfg; kamailio_config=stage_b_auth.cfg; auth=yes ;;
   call) scenario_file=call_uac.xml; default_config=stage1-hello.cfg; kamailio_config=stage_a_hello.cfg; with_uas=yes ;;
-  callauth) scenario_file=call_auth_uac.xml; default_config=stage2-auth-db.cfg; kamailio_config=stage_b_auth.cfg; with_uas=yes; auth=yes ;;
+  callauth) scenario_file=call_auth_uac.xml; default_config=../loadtest/config/stage2-bench.cfg; kamailio_config=stage_b_auth.cfg; with_uas=yes; auth=yes ;;
   callmedia) scenario_file=call_media_uac.xml; default_config=stage3-nat.cfg; kamailio_config=stage_c_nat.cfg; with_uas=yes; auth=yes; media=yes ;;
   memory) scenario_file=register_aors_uac.xml; default_config=stage1-hello.cfg; kamailio_config=stage_a_hello.cfg; memory=yes ;;
   *) usage >&2; fail "--scenario must be register, regauth, call, callauth, options, callmedia or memory" ;;

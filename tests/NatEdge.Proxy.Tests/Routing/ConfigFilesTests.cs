@@ -95,4 +95,21 @@ public sealed class ConfigFilesTests
         result.Diagnostics.Render().ShouldBeEmpty();
         result.Script.ShouldNotBeNull();
     }
+
+    [Fact]
+    public void The_load_runners_stage_2_is_the_guides_without_the_100_trying_to_register()
+    {
+        var bench = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "loadtest", "config", "stage2-bench.cfg"));
+        var guide = Config("stage2-auth-db.cfg");
+
+        ScriptLoader.LoadText(bench, "stage2-bench.cfg").Diagnostics.Render().ShouldBeEmpty();
+        var guideLines = Statements(guide);
+        var trying = guideLines.FindIndex(line => line.StartsWith("sl_send_reply(\"100\"", StringComparison.Ordinal));
+        trying.ShouldBeGreaterThan(0);
+        guideLines.RemoveAt(trying);
+        Statements(bench).ShouldBe(guideLines);
+
+        static List<string> Statements(string script) =>
+            [.. script.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#'))];
+    }
 }
