@@ -13,15 +13,15 @@ namespace NatEdge.Proxy.Modules.Usrloc;
 /// </summary>
 public sealed class WriteThroughLocationStore : ILocationStore
 {
+    /// <summary>Bounds a transaction's statements (and the rows it locks) under a backlog.</summary>
+    private const int MaxWritesPerTransaction = 64;
+
     private readonly LocationTable _table = new();
     private readonly LocationRepository _repository;
     private readonly TimeProvider _time;
     private readonly AorLocks _locks = new();
     private readonly PeriodicWork _sweeper;
     private readonly OperationBatcher<LocationWrite, bool> _writes;
-
-    /// <summary>Bounds a transaction's statements (and the rows it locks) under a backlog.</summary>
-    private const int MaxWritesPerTransaction = 64;
 
     internal WriteThroughLocationStore(LocationRepository repository, TimeProvider time, TimeSpan timerInterval, IEnumerable<ContactBinding> loaded)
     {

@@ -174,9 +174,14 @@ public sealed class LocationRepository
         {
             foreach (var (binding, kind) in writes)
             {
-                _ = kind == LocationWriteKind.Delete
-                    ? await DeleteAsync(connection, transaction, binding.Aor, binding.Contact, token).ConfigureAwait(false)
-                    : await UpsertAsync(connection, transaction, binding, token).ConfigureAwait(false);
+                if (kind == LocationWriteKind.Delete)
+                {
+                    await DeleteAsync(connection, transaction, binding.Aor, binding.Contact, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await UpsertAsync(connection, transaction, binding, token).ConfigureAwait(false);
+                }
             }
         }
 
