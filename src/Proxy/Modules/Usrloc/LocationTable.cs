@@ -4,40 +4,39 @@ using NatEdge.Proxy.Storage.Repositories;
 namespace NatEdge.Proxy.Modules.Usrloc;
 
 /// <summary>
-/// The in-memory contact sets, keyed by AOR without regard to case. Each AOR's list is guarded by
-/// its own lock; a list emptied and removed from the map is never written again (writers that
-/// find their list detached retry with the live one), so no binding is lost to that race.
+/// The in-memory contact sets, keyed by AOR without regard to case. Each AOR's set is guarded by
+/// its own lock; a set emptied and removed from the map is never written again (writers that
+/// find their set detached retry with the live one), so no binding is lost to that race.
 /// </summary>
 public sealed class LocationTable
 {
-    private readonly ConcurrentDictionary<string, List<ContactBinding>> _records = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Func<string, ContactSet> NewContactSet = static _ => new ContactSet();
+
+    private readonly ConcurrentDictionary<string, ContactSet> _records = new(StringComparer.OrdinalIgnoreCase);
 
     public int AorCount => _records.Count;
 
-    /// <summary>Most AORs hold one contact: a list sized for one instead of the default four.</summary>
-    private static readonly Func<string, List<ContactBinding>> NewContactList = static _ => new List<ContactBinding>(1);
-
     public ContactBinding[] Get(string aor, DateTime utcNow)
     {
-        if (!_records.TryGetValue(aor, out var list))
+        if (!_records.TryGetValue(aor, out var set))
         {
             return [];
         }
 
-        lock (list)
+        lock (set)
         {
-            return BindingRules.Order(list.Where(binding => !binding.IsExpiredAt(utcNow)));
+            return BindingRules.Order(set.ToArray().Where(binding => !binding.IsExpiredAt(utcNow)));
         }
     }
 
     public List<ContactBinding> Snapshot(DateTime utcNow)
     {
         var all = new List<ContactBinding>();
-        foreach (var (_, list) in _records)
+        foreach (var (_, set) in _records)
         {
-            lock (list)
+            lock (set)
             {
-                all.AddRange(BindingRules.Order(list.Where(binding => !binding.IsExpiredAt(utcNow))));
+                all.AddRange(BindingRules.Order(set.ToArray().Where(binding => !binding.IsExpiredAt(utcNow))));
             }
         }
 
@@ -48,14 +47,14 @@ public sealed class LocationTable
     public PutOutcome Decide(ContactBinding binding, DateTime utcNow)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        if (!_records.TryGetValue(binding.Aor, out var list))
+        if (!_records.TryGetValue(binding.Aor, out var set))
         {
             return BindingRules.Decide(null, binding, utcNow);
         }
 
-        lock (list)
+        lock (set)
         {
-            return BindingRules.Decide(Live(list, binding.Contact, utcNow), binding, utcNow);
+            return BindingRules.Decide(Live(set, binding.Contact, utcNow), binding, utcNow);
         }
     }
 
@@ -64,32 +63,32 @@ public sealed class LocationTable
         ArgumentNullException.ThrowIfNull(binding);
         while (true)
         {
-            var list = _records.GetOrAdd(binding.Aor, NewContactList);
-            lock (list)
+            var set = _records.GetOrAdd(binding.Aor, NewContactSet);
+            lock (set)
             {
-                if (!IsAttached(binding.Aor, list))
+                if (!IsAttached(binding.Aor, set))
                 {
                     continue;
                 }
 
-                var index = list.FindIndex(existing => SameContact(existing.Contact, binding.Contact));
-                var live = index >= 0 && !list[index].IsExpiredAt(utcNow) ? list[index] : null;
+                var index = set.IndexOf(binding.Contact);
+                var live = index >= 0 && !set[index].IsExpiredAt(utcNow) ? set[index] : null;
                 var outcome = BindingRules.Decide(live, binding, utcNow);
                 switch (outcome)
                 {
                     case PutOutcome.Inserted when index >= 0:
                     case PutOutcome.Updated:
-                        list[index] = binding;
+                        set.Replace(index, binding);
                         break;
                     case PutOutcome.Inserted:
-                        list.Add(binding);
+                        set.Add(binding);
                         break;
                     case PutOutcome.Removed:
-                        list.RemoveAt(index);
+                        set.RemoveAt(index);
                         break;
                 }
 
-                DetachIfEmpty(binding.Aor, list);
+                DetachIfEmpty(binding.Aor, set);
                 return outcome;
             }
         }
@@ -101,42 +100,42 @@ public sealed class LocationTable
         ArgumentNullException.ThrowIfNull(bindings);
         foreach (var binding in bindings)
         {
-            var list = _records.GetOrAdd(binding.Aor, NewContactList);
-            lock (list)
+            var set = _records.GetOrAdd(binding.Aor, NewContactSet);
+            lock (set)
             {
-                list.RemoveAll(existing => SameContact(existing.Contact, binding.Contact));
-                list.Add(binding);
+                set.RemoveAll(existing => SameContact(existing.Contact, binding.Contact));
+                set.Add(binding);
             }
         }
     }
 
     public bool Remove(string aor, string contact)
     {
-        if (!_records.TryGetValue(aor, out var list))
+        if (!_records.TryGetValue(aor, out var set))
         {
             return false;
         }
 
-        lock (list)
+        lock (set)
         {
-            var removed = list.RemoveAll(existing => SameContact(existing.Contact, contact)) > 0;
-            DetachIfEmpty(aor, list);
+            var removed = set.RemoveAll(existing => SameContact(existing.Contact, contact)) > 0;
+            DetachIfEmpty(aor, set);
             return removed;
         }
     }
 
     public ContactBinding[] RemoveAll(string aor)
     {
-        if (!_records.TryGetValue(aor, out var list))
+        if (!_records.TryGetValue(aor, out var set))
         {
             return [];
         }
 
-        lock (list)
+        lock (set)
         {
-            var removed = list.ToArray();
-            list.Clear();
-            DetachIfEmpty(aor, list);
+            var removed = set.ToArray();
+            set.Clear();
+            DetachIfEmpty(aor, set);
             return removed;
         }
     }
@@ -145,20 +144,20 @@ public sealed class LocationTable
     public List<ContactBinding> Expire(DateTime utcNow)
     {
         var expired = new List<ContactBinding>();
-        foreach (var (aor, list) in _records)
+        foreach (var (aor, set) in _records)
         {
-            lock (list)
+            lock (set)
             {
-                for (var i = list.Count - 1; i >= 0; i--)
+                foreach (var binding in set.ToArray())
                 {
-                    if (list[i].IsExpiredAt(utcNow))
+                    if (binding.IsExpiredAt(utcNow))
                     {
-                        expired.Add(list[i]);
-                        list.RemoveAt(i);
+                        expired.Add(binding);
                     }
                 }
 
-                DetachIfEmpty(aor, list);
+                set.RemoveAll(binding => binding.IsExpiredAt(utcNow));
+                DetachIfEmpty(aor, set);
             }
         }
 
@@ -168,27 +167,20 @@ public sealed class LocationTable
     /// <summary>Contact URIs compare exactly, as usrloc compares them (case matters in the user part).</summary>
     private static bool SameContact(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 
-    private static ContactBinding? Live(List<ContactBinding> list, string contact, DateTime utcNow)
+    private static ContactBinding? Live(ContactSet set, string contact, DateTime utcNow)
     {
-        foreach (var binding in list)
-        {
-            if (SameContact(binding.Contact, contact) && !binding.IsExpiredAt(utcNow))
-            {
-                return binding;
-            }
-        }
-
-        return null;
+        var index = set.IndexOf(contact);
+        return index >= 0 && !set[index].IsExpiredAt(utcNow) ? set[index] : null;
     }
 
-    private bool IsAttached(string aor, List<ContactBinding> list) =>
-        _records.TryGetValue(aor, out var current) && ReferenceEquals(current, list);
+    private bool IsAttached(string aor, ContactSet set) =>
+        _records.TryGetValue(aor, out var current) && ReferenceEquals(current, set);
 
-    private void DetachIfEmpty(string aor, List<ContactBinding> list)
+    private void DetachIfEmpty(string aor, ContactSet set)
     {
-        if (list.Count == 0)
+        if (set.Count == 0)
         {
-            _records.TryRemove(new KeyValuePair<string, List<ContactBinding>>(aor, list));
+            _records.TryRemove(new KeyValuePair<string, ContactSet>(aor, set));
         }
     }
 }
