@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """RTP load through NatEdge's media relay, side by side with rtpengine and a relay-free baseline.
 
-  loadtest/run-rtp.py --calls 250,500 [--duration 15] [--warmup 2] [--peer rtpengine] [--out DIR]
+  loadtest/run-rtp.py --calls 250,500 [--duration 15] [--warmup 2] [--peer rtpengine] [--pin] [--out DIR]
 
 For each N: N bidirectional calls (2N streams of 172-byte RTP packets at 50 packets/s each way),
   direct     the generator sends straight to its own sink: the latency floor of the tool;
@@ -13,6 +13,8 @@ For each N: N bidirectional calls (2N streams of 172-byte RTP packets at 50 pack
 The generator is the shared bench's rtpbench.c, compiled into a temporary folder; the bench tools are
 copied there too (the bench folder is read-only). Each run writes a line to OUT/rtp-runs.log and the
 invocation a results file OUT/rtp-STAMP.txt with a ratio line per N. Loopback only, every run bounded.
+With --pin the relay runs on one CPU and the generator on another, as a relay on its own host would
+not share its cores with the phones' traffic.
 """
 import argparse
 import json
@@ -61,6 +63,15 @@ def wait_until(check, seconds, what, process):
     fail(f"{what}: not ready after {seconds} s")
 
 
+RELAY_CPU = 0
+GENERATOR_CPU = 1
+
+
+def pinned(command, cpu, pin):
+    """The command run on one CPU (taskset) when --pin is given, else as it is."""
+    return ["taskset", "-c", str(cpu), *command] if pin else command
+
+
 def stop(process):
     if process is None or process.poll() is not None:
         return
@@ -75,7 +86,8 @@ def stop(process):
 class Tools:
     """The shared bench's generator and control clients, copied and built in a temporary folder."""
 
-    def __init__(self, bench, work):
+    def __init__(self, bench, work, pin):
+        self.pin = pin
         self.dir = os.path.join(work, "tools")
         os.makedirs(self.dir)
         for name in ("rtpbench.c", "mpctl.py", "ngctl.py"):
@@ -96,7 +108,7 @@ class Tools:
         return result.stdout
 
     def generate(self, map_file, duration, warmup):
-        result = subprocess.run([self.rtpbench, "-f", map_file, "-d", str(duration), "-w", str(warmup)],
+        result = subprocess.run(pinned([self.rtpbench, "-f", map_file, "-d", str(duration), "-w", str(warmup)], GENERATOR_CPU, self.pin),
                                 capture_output=True, text=True, timeout=duration + warmup + 60)
         lines = result.stdout.strip().splitlines()
         if result.returncode != 0 or not lines:
@@ -116,12 +128,13 @@ class NatEdgeRelay:
             fail("natedge-relay.dll not found: build src/MediaRelay -c Release or pass --relay-dll")
         self.log = open(os.path.join(work, "relay.log"), "w")
         self.process = subprocess.Popen(
-            ["dotnet", dll, "run", "--relay-ip", "127.0.0.1", "--control-socket", self.socket,
-             "--port-range", args.relay_ports, "--port-quarantine", "0"],
+            pinned(["dotnet", dll, "run", "--relay-ip", "127.0.0.1", "--control-socket", self.socket,
+                    "--port-range", args.relay_ports, "--port-quarantine", "0"], RELAY_CPU, args.pin),
             cwd=work, stdout=self.log, stderr=subprocess.STDOUT)
         wait_until(lambda: os.path.exists(self.socket), 20, "natedge-relay control socket", self.process)
         self.pid = self.process.pid
-        self.command = f"dotnet natedge-relay.dll run --relay-ip 127.0.0.1 --control-socket SOCK --port-range {args.relay_ports} --port-quarantine 0"
+        self.command = " ".join(pinned(["dotnet", "natedge-relay.dll", "run", "--relay-ip", "127.0.0.1", "--control-socket", "SOCK",
+                                        "--port-range", args.relay_ports, "--port-quarantine", "0"], RELAY_CPU, args.pin))
 
     def open(self, tools, calls, map_file, bases):
         tools.control("mpctl.py", ["alloc", str(calls), map_file, "--mediaproxy", self.socket, *bases], timeout=60 + calls * 0.1)
@@ -142,9 +155,10 @@ class Rtpengine:
         self.ng = f"127.0.0.1:{free_udp_port()}"
         low, high = args.rtpengine_ports.split("-")
         self.command = (f"rtpengine --config-file=none --foreground --table=-1 --interface=127.0.0.1 --listen-ng={self.ng} "
-                        f"--port-min={low} --port-max={high} --num-threads=2 --log-stderr --log-level=4 --delete-delay=0 "
+                        f"--port-min={low} --port-max={high} --num-threads={1 if args.pin else 2} --log-stderr --log-level=4 --delete-delay=0 "
                         "--timeout=120 --silent-timeout=3600")
         self.log = open(os.path.join(work, "rtpengine.log"), "w")
+        self.command = " ".join(pinned(self.command.split(), RELAY_CPU, args.pin))
         self.process = subprocess.Popen(self.command.split(), cwd=work, stdout=self.log, stderr=subprocess.STDOUT)
         self.pid = self.process.pid
         self.tools = None
@@ -243,6 +257,10 @@ def main():
     parser.add_argument("--base-a", type=int, default=21000, help="first caller port of the generator")
     parser.add_argument("--base-b", type=int, default=23000, help="first callee port of the generator")
     parser.add_argument("--bench", default=os.environ.get("NATEDGE_BENCH_DIR", "/work/shared/bench"), help="the shared bench (tools/)")
+    parser.add_argument("--pin", action="store_true",
+                        help=f"run the relay on CPU {RELAY_CPU} and the generator on CPU {GENERATOR_CPU} (taskset), "
+                             "both relays alike, so they do not take turns on one core; each relay then forwards "
+                             "on one thread (natedge-relay: one per CPU it may use; rtpengine: --num-threads=1)")
     parser.add_argument("--out", default=os.environ.get("LOADTEST_OUT", os.path.join(HERE, "results")))
     args = parser.parse_args()
     try:
@@ -253,6 +271,8 @@ def main():
         fail("--calls must be 1..1000 (the generator's port blocks hold 1000 calls)")
     if not 1 <= args.duration <= 120 or not 0 <= args.warmup <= 10:
         fail("--duration must be 1..120 and --warmup 0..10 seconds")
+    if args.pin and ((os.cpu_count() or 1) < 2 or shutil.which("taskset") is None):
+        fail("--pin needs two CPUs and taskset (util-linux)")
     for tool in ("gcc", "dotnet"):
         if shutil.which(tool) is None:
             fail(f"{tool} is not on PATH")
@@ -263,7 +283,7 @@ def main():
     relays = []
     with tempfile.TemporaryDirectory(prefix="natedge-rtp-") as work:
         try:
-            tools = Tools(args.bench, work)
+            tools = Tools(args.bench, work, args.pin)
             relays.append(NatEdgeRelay(args, work))
             if args.peer == "rtpengine":
                 peer = Rtpengine(args, work)

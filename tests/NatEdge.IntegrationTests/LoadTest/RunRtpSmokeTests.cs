@@ -14,8 +14,10 @@ public sealed class RunRtpSmokeTests
 {
     private const int Calls = 5;
 
-    [Fact]
-    public async Task Five_calls_for_two_seconds_arrive_complete_through_the_relay_and_directly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Five_calls_for_two_seconds_arrive_complete_through_the_relay_and_directly(bool pin)
     {
         NetworkIsolation.Require();
         using var output = new TempDirectory("natedge-rtp-");
@@ -24,7 +26,7 @@ public sealed class RunRtpSmokeTests
         [
             script, "--calls", Calls.ToString(CultureInfo.InvariantCulture), "--duration", "2", "--warmup", "1",
             "--relay-dll", BuiltExecutables.RelayDll, "--relay-ports", "26000-26999", "--base-a", "27000", "--base-b", "27200",
-            "--out", output.Path,
+            "--out", output.Path, .. pin ? new[] { "--pin" } : [],
         ];
         await using var runner = ChildProcess.Start("python3", arguments, output.Path, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
         var exitCode = await runner.WaitForExitAsync(TimeSpan.FromSeconds(120));
@@ -41,5 +43,7 @@ public sealed class RunRtpSmokeTests
         }
 
         double.Parse(lines[1]["relay_cpu_pct"], CultureInfo.InvariantCulture).ShouldBeGreaterThan(0, "the relay did the work");
+        var relayCommand = File.ReadLines(Directory.GetFiles(output.Path, "rtp-*.txt").ShouldHaveSingleItem()).Single(line => line.StartsWith("# natedge: ", StringComparison.Ordinal));
+        relayCommand.StartsWith("# natedge: taskset -c 0 dotnet ", StringComparison.Ordinal).ShouldBe(pin, relayCommand);
     }
 }
