@@ -67,25 +67,69 @@ internal sealed class ContactSet
 
     public void RemoveAt(int index)
     {
-        var remaining = ToArray().Where((_, i) => i != index).ToArray();
-        _contacts = Compact(remaining);
+        var target = this[index];
+        RemoveAll(binding => ReferenceEquals(binding, target));
     }
 
-    /// <returns>How many bindings matched and were removed.</returns>
-    public int RemoveAll(Func<ContactBinding, bool> match)
+    /// <summary>Removes the bindings <paramref name="match"/> picks, adding them to <paramref name="removed"/> if given.</summary>
+    /// <returns>How many were removed. A set where none matches is left as it is, without copying.</returns>
+    public int RemoveAll(Func<ContactBinding, bool> match, List<ContactBinding>? removed = null)
     {
-        var all = ToArray();
-        var remaining = all.Where(binding => !match(binding)).ToArray();
-        _contacts = Compact(remaining);
-        return all.Length - remaining.Length;
+        var matches = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            matches += match(this[i]) ? 1 : 0;
+        }
+
+        if (matches == 0)
+        {
+            return 0;
+        }
+
+        var remaining = new ContactBinding[Count - matches];
+        var kept = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (!match(this[i]))
+            {
+                remaining[kept++] = this[i];
+            }
+            else
+            {
+                removed?.Add(this[i]);
+            }
+        }
+
+        _contacts = remaining.Length switch
+        {
+            0 => null,
+            1 => remaining[0],
+            _ => remaining,
+        };
+        return matches;
+    }
+
+    /// <summary>The bindings not expired at <paramref name="utcNow"/>, in the order they were added.</summary>
+    public ContactBinding[] Live(DateTime utcNow)
+    {
+        var live = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            live += this[i].IsExpiredAt(utcNow) ? 0 : 1;
+        }
+
+        var bindings = new ContactBinding[live];
+        var next = 0;
+        for (var i = 0; i < Count && next < live; i++)
+        {
+            if (!this[i].IsExpiredAt(utcNow))
+            {
+                bindings[next++] = this[i];
+            }
+        }
+
+        return bindings;
     }
 
     public void Clear() => _contacts = null;
-
-    private static object? Compact(ContactBinding[] bindings) => bindings.Length switch
-    {
-        0 => null,
-        1 => bindings[0],
-        _ => bindings,
-    };
 }

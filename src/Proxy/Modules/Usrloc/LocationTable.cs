@@ -25,7 +25,7 @@ public sealed class LocationTable
 
         lock (set)
         {
-            return BindingRules.Order(set.ToArray().Where(binding => !binding.IsExpiredAt(utcNow)));
+            return BindingRules.Order(set.Live(utcNow));
         }
     }
 
@@ -36,7 +36,7 @@ public sealed class LocationTable
         {
             lock (set)
             {
-                all.AddRange(BindingRules.Order(set.ToArray().Where(binding => !binding.IsExpiredAt(utcNow))));
+                all.AddRange(BindingRules.Order(set.Live(utcNow)));
             }
         }
 
@@ -144,19 +144,12 @@ public sealed class LocationTable
     public List<ContactBinding> Expire(DateTime utcNow)
     {
         var expired = new List<ContactBinding>();
+        Func<ContactBinding, bool> isExpired = binding => binding.IsExpiredAt(utcNow);
         foreach (var (aor, set) in _records)
         {
             lock (set)
             {
-                foreach (var binding in set.ToArray())
-                {
-                    if (binding.IsExpiredAt(utcNow))
-                    {
-                        expired.Add(binding);
-                    }
-                }
-
-                set.RemoveAll(binding => binding.IsExpiredAt(utcNow));
+                set.RemoveAll(isExpired, expired);
                 DetachIfEmpty(aor, set);
             }
         }

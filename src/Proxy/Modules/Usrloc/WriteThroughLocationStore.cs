@@ -56,18 +56,19 @@ public sealed class WriteThroughLocationStore : ILocationStore
         using var held = await _locks.AcquireAsync(binding.Aor, cancellationToken).ConfigureAwait(false);
         var now = Now;
         var outcome = _table.Decide(binding, now);
-        if (outcome is not (PutOutcome.Inserted or PutOutcome.Updated or PutOutcome.Removed))
+        LocationWriteKind? kind = outcome switch
+        {
+            PutOutcome.Inserted => LocationWriteKind.Insert,
+            PutOutcome.Updated => LocationWriteKind.Update,
+            PutOutcome.Removed => LocationWriteKind.Delete,
+            _ => null,
+        };
+        if (kind is null)
         {
             return outcome;
         }
 
-        var kind = outcome switch
-        {
-            PutOutcome.Inserted => LocationWriteKind.Insert,
-            PutOutcome.Updated => LocationWriteKind.Update,
-            _ => LocationWriteKind.Delete,
-        };
-        await _writes.RunAsync(new LocationWrite(binding, kind), cancellationToken).ConfigureAwait(false);
+        await _writes.RunAsync(new LocationWrite(binding, kind.Value), cancellationToken).ConfigureAwait(false);
 
         return _table.Put(binding, now);
     }
