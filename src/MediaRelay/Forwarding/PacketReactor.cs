@@ -12,25 +12,57 @@ namespace NatEdge.MediaRelay.Forwarding;
 /// thread's own buffer, and the forward is a plain sendto from <see cref="RelayEndpoint.OnPacket"/>.
 /// Readiness is level-triggered: one packet is taken per socket per wakeup and the next wakeup
 /// reports whatever is left, so a busy stream cannot starve the others.
+/// A new endpoint goes to the thread carrying the fewest endpoints of its kind: RTP is nearly all
+/// the traffic, and a plain rotation over the four sockets a stream opens (RTP, RTCP, RTP, RTCP)
+/// would put every RTP socket on the same thread of two.
 /// </summary>
 internal sealed class PacketReactor : IDisposable
 {
     private readonly EpollThread[] _threads;
-    private int _next;
+    private readonly Lock _placement = new();
 
     public PacketReactor(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("the media relay forwards with epoll: it runs on Linux");
         _threads = new EpollThread[threads];
-        for (var i = 0; i < threads; i++) _threads[i] = new EpollThread(i);
+        for (var i = 0; i < threads; i++) _threads[i] = new EpollThread(this, i);
     }
 
     /// <summary>Starts receiving for <paramref name="endpoint"/> until it is disposed.</summary>
     public void Add(RelayEndpoint endpoint)
     {
-        var thread = _threads[(int)((uint)Interlocked.Increment(ref _next) % (uint)_threads.Length)];
-        endpoint.ReceiveRegistration = thread.Add(endpoint);
+        EpollThread thread;
+        lock (_placement)
+        {
+            thread = _threads[0];
+            foreach (var candidate in _threads)
+            {
+                if (candidate.Carried(endpoint.IsRtp) < thread.Carried(endpoint.IsRtp)) thread = candidate;
+            }
+            thread.Count(endpoint.IsRtp, +1);
+        }
+
+        try
+        {
+            endpoint.ReceiveRegistration = thread.Add(endpoint);
+        }
+        catch
+        {
+            Removed(thread, endpoint.IsRtp);
+            throw;
+        }
+    }
+
+    /// <summary>How many RTP (or RTCP) endpoints each thread receives for, in thread order.</summary>
+    public int[] EndpointsPerThread(bool rtp)
+    {
+        lock (_placement) return Array.ConvertAll(_threads, thread => thread.Carried(rtp));
+    }
+
+    private void Removed(EpollThread thread, bool rtp)
+    {
+        lock (_placement) thread.Count(rtp, -1);
     }
 
     public void Dispose()
@@ -49,6 +81,7 @@ internal sealed class PacketReactor : IDisposable
         /// <summary>Larger than any RTP or RTCP packet that fits an Ethernet frame (1472 bytes of UDP payload).</summary>
         private const int BufferSize = 2048;
 
+        private readonly PacketReactor _reactor;
         private readonly int _epoll;
         private readonly Thread _thread;
         private readonly byte[] _events = new byte[MaxEvents * LinuxSockets.EpollEventSize];
@@ -62,14 +95,26 @@ internal sealed class PacketReactor : IDisposable
         private Registration?[] _slots = new Registration?[64];
         private int _slotsUsed;
         private uint _tokens;
+        private int _rtpEndpoints;
+        private int _rtcpEndpoints;
         private volatile bool _stopping;
 
-        public EpollThread(int index)
+        public EpollThread(PacketReactor reactor, int index)
         {
+            _reactor = reactor;
             _epoll = LinuxSockets.EpollCreate(LinuxSockets.EpollCloexec);
             if (_epoll < 0) throw new SocketException(Marshal.GetLastPInvokeError());
             _thread = new Thread(Run) { IsBackground = true, Name = $"relay-rx-{index}" };
             _thread.Start();
+        }
+
+        /// <summary>Endpoints of one kind this thread receives for; read and changed under the reactor's placement lock.</summary>
+        public int Carried(bool rtp) => rtp ? _rtpEndpoints : _rtcpEndpoints;
+
+        public void Count(bool rtp, int change)
+        {
+            if (rtp) _rtpEndpoints += change;
+            else _rtcpEndpoints += change;
         }
 
         public IDisposable Add(RelayEndpoint endpoint)
@@ -99,6 +144,7 @@ internal sealed class PacketReactor : IDisposable
                 Volatile.Write(ref _slots[registration.Slot], null);
                 _freeSlots.Push(registration.Slot);
             }
+            _reactor.Removed(this, registration.Endpoint.IsRtp);
         }
 
         private void Control(int operation, Registration registration)

@@ -73,6 +73,60 @@ public sealed class PacketReactorTests
         ended.Callee.Available.ShouldBe(0);
     }
 
+    [Fact]
+    public void Rtp_endpoints_are_shared_evenly_between_threads_when_streams_open_rtp_and_rtcp_in_turn()
+    {
+        // A relayed stream registers its sockets in this order: caller RTP, caller RTCP, callee RTP, callee RTCP.
+        using var reactor = new PacketReactor(threads: 2);
+        var endpoints = new List<RelayEndpoint>();
+        try
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                foreach (var rtp in (bool[])[true, false, true, false]) endpoints.Add(Registered(reactor, rtp));
+            }
+
+            reactor.EndpointsPerThread(rtp: true).ShouldBe([50, 50]);
+            reactor.EndpointsPerThread(rtp: false).ShouldBe([50, 50]);
+        }
+        finally
+        {
+            endpoints.ForEach(e => e.Dispose());
+        }
+    }
+
+    [Fact]
+    public void New_endpoints_go_to_the_thread_that_ended_streams_left_lighter()
+    {
+        using var reactor = new PacketReactor(threads: 2);
+        var first = Enumerable.Range(0, 20).Select(_ => Registered(reactor, rtp: true)).ToList();
+        var later = new List<RelayEndpoint>();
+        try
+        {
+            reactor.EndpointsPerThread(rtp: true).ShouldBe([10, 10]);
+            var onFirstThread = first.Where((_, i) => i % 2 == 0).ToList();
+            onFirstThread.ForEach(e => e.Dispose());
+            reactor.EndpointsPerThread(rtp: true).ShouldBe([0, 10]);
+
+            later.AddRange(Enumerable.Range(0, 10).Select(_ => Registered(reactor, rtp: true)));
+
+            reactor.EndpointsPerThread(rtp: true).ShouldBe([10, 10]);
+        }
+        finally
+        {
+            first.ForEach(e => e.Dispose());
+            later.ForEach(e => e.Dispose());
+        }
+    }
+
+    private static RelayEndpoint Registered(PacketReactor reactor, bool rtp)
+    {
+        var endpoint = new RelayEndpoint(Bound(), rtp, TimeProvider.System);
+        endpoint.Peer = endpoint;
+        reactor.Add(endpoint);
+        return endpoint;
+    }
+
     private static byte[] Packet(int sequence)
     {
         var packet = new byte[172];
