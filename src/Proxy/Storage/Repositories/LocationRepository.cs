@@ -206,8 +206,7 @@ public sealed class LocationRepository
                     upserts.AddStatement(_update, RowValues(binding, withRuid: false));
                     break;
                 default:
-                    var (username, domain) = Aor.Split(binding.Aor);
-                    deletes.AddStatement(_deleteContact, ("@username", username), ("@domain", domain), ("@contact", binding.Contact));
+                    deletes.AddStatement(_deleteContact, ContactKey(binding.Aor, binding.Contact));
                     break;
             }
         }
@@ -255,9 +254,15 @@ public sealed class LocationRepository
 
     private async Task<bool> DeleteAsync(DbConnection connection, DbTransaction? transaction, string aor, string contact, CancellationToken token)
     {
-        var (username, domain) = Aor.Split(aor);
-        await using var command = connection.CreateSqlCommand(_deleteContact, transaction, ("@username", username), ("@domain", domain), ("@contact", contact));
+        await using var command = connection.CreateSqlCommand(_deleteContact, transaction, ContactKey(aor, contact));
         return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>The parameters that name one contact of an AOR: what <c>_deleteContact</c> matches.</summary>
+    private static (string, object?)[] ContactKey(string aor, string contact)
+    {
+        var (username, domain) = Aor.Split(aor);
+        return [("@username", username), ("@domain", domain), ("@contact", contact)];
     }
 
     private async Task<int> DeleteExpiredAsync(DbConnection connection, DbTransaction? transaction, DateTime utcNow, CancellationToken token)
