@@ -25,7 +25,7 @@ usage: loadtest/run-sip.sh --scenario NAME (--rate N | --rates N1,N2,...) [optio
   --rates LIST        rate search: each rate in turn, ascending, stopping after two failing steps in
                       a row; then one rate halfway between the best pass and the next failure
   --duration S        seconds of load per step; SIPp places rate*duration calls (default 3)
-  --warmup S          unrecorded seconds at the first rate before the runs (default 2 with --rates, else 0)
+  --warmup S          unrecorded seconds at the first rate before the runs (default 8 with --rates, else 0)
   --transport T       SIPp -t: u1 (one UDP socket, default), un, t1, tn
   --users N           accounts in the injection file of the auth scenarios (default 1000, at most 10000)
   --db sqlite|mariadb where the auth scenarios find their subscribers: sqlite (a file prepared with ctl)
@@ -115,7 +115,7 @@ rate_list=${rate_list:-50}
 [[ "$rate_list" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || fail "--rate/--rates must be positive whole numbers separated by commas"
 IFS=, read -r -a rates <<<"$rate_list"
 [[ "$duration" =~ ^[0-9]+$ && "$duration" -gt 0 && "$duration" -le 600 ]] || fail "--duration must be 1..600 seconds"
-[ -n "$warmup" ] || { [ "$search" = yes ] && warmup=2 || warmup=0; }
+[ -n "$warmup" ] || { [ "$search" = yes ] && warmup=8 || warmup=0; }
 [[ "$warmup" =~ ^[0-9]+$ && "$warmup" -le 30 ]] || fail "--warmup must be 0..30 seconds"
 [[ "$transport" =~ ^(u1|un|t1|tn)$ ]] || fail "--transport must be u1, un, t1 or tn"
 [[ "$users" =~ ^[0-9]+$ && "$users" -gt 0 && "$users" -le 10000 ]] || fail "--users must be 1..10000"
@@ -630,7 +630,8 @@ run_rates() {
     uac_media_port=$(free_port pair); uas_media_port=$(free_port pair)
   fi
   if [ "$warmup" -gt 0 ]; then
-    # Not recorded: lets the .NET JIT reach its optimised code (and Kamailio its caches) before step 1.
+    # Not recorded: lets the .NET JIT reach its optimised code (and Kamailio its caches) before step 1;
+    # tiered compilation takes several seconds under load (2 s left the first step 40% dearer in CPU).
     (duration=$warmup; run_step "$implementation" "${rates[0]}" "$server_config" >/dev/null)
   fi
   for rate in "${rates[@]}"; do
