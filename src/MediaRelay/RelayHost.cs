@@ -35,7 +35,7 @@ internal sealed class RelayHost : IAsyncDisposable
         _control = new ControlServer(options.ControlSocket, options.ControlSocketMode, Dispatcher);
         if (options.Metrics is not null)
         {
-            _monitor = new MonitorHttpServer(options.Metrics, new RelayMetrics(Sessions, Context.Ports, Dispatcher, DispatcherLinks),
+            _monitor = new MonitorHttpServer(options.Metrics, new RelayMetrics(Sessions, Context, Dispatcher, DispatcherLinks),
                 new StatusDocument(Sessions, Context, Version));
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NatEdge.MediaRelay.Control;
 using NatEdge.MediaRelay.Ports;
 using NatEdge.MediaRelay.Sessions;
@@ -15,6 +16,7 @@ internal sealed class RelayMetrics
     private const string FromCallee = "callee_to_caller";
 
     private readonly SessionTable _sessions;
+    private readonly RelayContext _context;
     private readonly PortAllocator _ports;
     private readonly ControlDispatcher _dispatcher;
     private readonly HashSet<string> _mediaTypesSeen = new(StringComparer.Ordinal);
@@ -33,13 +35,15 @@ internal sealed class RelayMetrics
     private readonly Counter _controlErrors;
     private readonly Counter _allocatedBytes;
     private readonly Gauge _dispatchersConnected;
+    private readonly Gauge _forwardingSockets;
     private readonly DispatcherLinkCount _links;
 
-    public RelayMetrics(SessionTable sessions, PortAllocator ports, ControlDispatcher dispatcher, DispatcherLinkCount? links = null)
+    public RelayMetrics(SessionTable sessions, RelayContext context, ControlDispatcher dispatcher, DispatcherLinkCount? links = null)
     {
         _links = links ?? new DispatcherLinkCount();
         _sessions = sessions;
-        _ports = ports;
+        _context = context;
+        _ports = context.Ports;
         _dispatcher = dispatcher;
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -57,6 +61,9 @@ internal sealed class RelayMetrics
         _controlErrors = factory.CreateCounter("natedge_relay_control_errors_total", "Control requests answered error, by reason.", "reason");
         _allocatedBytes = factory.CreateCounter("natedge_relay_allocated_bytes_total", "Bytes allocated by the process since it started (the packet path allocates none).");
         _dispatchersConnected = factory.CreateGauge("natedge_relay_dispatchers_connected", "Dispatchers (proxies) this relay has a TLS link up to.");
+        _forwardingSockets = factory.CreateGauge("natedge_relay_forwarding_sockets",
+            "Relay sockets each forwarding thread receives for, by kind (rtp, rtcp); RTP carries nearly every packet, so its spread is the threads' share of the load.",
+            "thread", "kind");
         Registry.AddBeforeCollectCallback(Collect);
     }
 
@@ -105,5 +112,15 @@ internal sealed class RelayMetrics
         foreach (var (reason, count) in _dispatcher.ErrorCounts()) _controlErrors.WithLabels(reason.ToString()).IncTo(count);
         _allocatedBytes.IncTo(GC.GetTotalAllocatedBytes(precise: true));
         _dispatchersConnected.Set(_links.Connected);
+        SetForwardingSockets("rtp", _context.ForwardingSockets(rtp: true));
+        SetForwardingSockets("rtcp", _context.ForwardingSockets(rtp: false));
+    }
+
+    private void SetForwardingSockets(string kind, int[] perThread)
+    {
+        for (var thread = 0; thread < perThread.Length; thread++)
+        {
+            _forwardingSockets.WithLabels(thread.ToString(CultureInfo.InvariantCulture), kind).Set(perThread[thread]);
+        }
     }
 }

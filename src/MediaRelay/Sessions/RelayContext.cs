@@ -34,5 +34,12 @@ internal sealed class RelayContext : IDisposable
     public void StartLoop(RelayEndpoint endpoint) =>
         LazyInitializer.EnsureInitialized(ref _reactor, () => new PacketReactor(Options.ForwardingThreads)).Add(endpoint);
 
+    /// <summary>
+    /// Sockets of one kind each forwarding thread receives for, in thread order; zeros until the
+    /// first stream starts the threads.
+    /// </summary>
+    public int[] ForwardingSockets(bool rtp) =>
+        Volatile.Read(ref _reactor)?.EndpointsPerThread(rtp) ?? new int[Options.ForwardingThreads];
+
     public void Dispose() => _reactor?.Dispose();
 }

@@ -143,6 +143,53 @@ public class RelayMonitorTests
         missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Forwarding_sockets_are_reported_per_thread_and_kind_and_spread_evenly()
+    {
+        const int monitorPort = 27739;
+        await using var relay = await RelayProcess.StartAsync("27700-27732", "--forwarding-threads", "2", "--metrics", $"127.0.0.1:{monitorPort}");
+        using var control = await relay.ConnectAsync();
+        using var scrape = new MonitorScrape(monitorPort);
+        var idle = await scrape.MetricsAsync();
+        foreach (var series in Series()) idle[series].ShouldBe(0, "no stream has started the threads yet");
+
+        // Three calls, one audio stream each: an RTP and an RTCP socket facing each party.
+        using var parties = new MediaParties(6);
+        for (var call = 0; call < 3; call++)
+        {
+            await control.UpdateAsync(SdpMessageType.Request, $"spread-{call}", 1, "ft", null, parties[2 * call].Media());
+            await control.UpdateAsync(SdpMessageType.Reply, $"spread-{call}", 1, "ft", "tt", parties[2 * call + 1].Media());
+        }
+
+        var busy = await scrape.MetricsAsync();
+        foreach (var series in Series()) busy[series].ShouldBe(3, "six RTP and six RTCP sockets over two threads");
+
+        (await control.RemoveAsync("spread-1", "ft", "tt")).ShouldBe("removed");
+        var after = await WaitForAsync(scrape, m => Series().Sum(series => m[series]) == 8);
+        foreach (var series in Series()) after[series].ShouldBe(2, "the ended call's four sockets left");
+    }
+
+    private static string[] Series() =>
+    [
+        "natedge_relay_forwarding_sockets{thread=\"0\",kind=\"rtp\"}",
+        "natedge_relay_forwarding_sockets{thread=\"1\",kind=\"rtp\"}",
+        "natedge_relay_forwarding_sockets{thread=\"0\",kind=\"rtcp\"}",
+        "natedge_relay_forwarding_sockets{thread=\"1\",kind=\"rtcp\"}",
+    ];
+
+    /// <summary>Parties with distinct SSRCs, disposed together.</summary>
+    private sealed class MediaParties(int count) : IDisposable
+    {
+        private readonly MediaParty[] _parties = Enumerable.Range(0, count).Select(i => new MediaParty((uint)(0xA0 + i))).ToArray();
+
+        public MediaParty this[int index] => _parties[index];
+
+        public void Dispose()
+        {
+            foreach (var party in _parties) party.Dispose();
+        }
+    }
+
     private static async Task<Dictionary<string, double>> WaitForAsync(MonitorScrape scrape, Func<Dictionary<string, double>, bool> ready)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
