@@ -127,14 +127,14 @@ class NatEdgeRelay:
         if dll is None or not os.path.isfile(dll):
             fail("natedge-relay.dll not found: build src/MediaRelay -c Release or pass --relay-dll")
         self.log = open(os.path.join(work, "relay.log"), "w")
-        self.process = subprocess.Popen(
-            pinned(["dotnet", dll, "run", "--relay-ip", "127.0.0.1", "--control-socket", self.socket,
-                    "--port-range", args.relay_ports, "--port-quarantine", "0"], RELAY_CPU, args.pin),
-            cwd=work, stdout=self.log, stderr=subprocess.STDOUT)
+        def command(relay_dll, control_socket):
+            return pinned(["dotnet", relay_dll, "run", "--relay-ip", "127.0.0.1", "--control-socket", control_socket,
+                           "--port-range", args.relay_ports, "--port-quarantine", "0"], RELAY_CPU, args.pin)
+
+        self.process = subprocess.Popen(command(dll, self.socket), cwd=work, stdout=self.log, stderr=subprocess.STDOUT)
         wait_until(lambda: os.path.exists(self.socket), 20, "natedge-relay control socket", self.process)
         self.pid = self.process.pid
-        self.command = " ".join(pinned(["dotnet", "natedge-relay.dll", "run", "--relay-ip", "127.0.0.1", "--control-socket", "SOCK",
-                                        "--port-range", args.relay_ports, "--port-quarantine", "0"], RELAY_CPU, args.pin))
+        self.command = " ".join(command("natedge-relay.dll", "SOCK"))
 
     def open(self, tools, calls, map_file, bases):
         tools.control("mpctl.py", ["alloc", str(calls), map_file, "--mediaproxy", self.socket, *bases], timeout=60 + calls * 0.1)

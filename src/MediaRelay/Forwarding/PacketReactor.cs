@@ -19,51 +19,32 @@ namespace NatEdge.MediaRelay.Forwarding;
 internal sealed class PacketReactor : IDisposable
 {
     private readonly EpollThread[] _threads;
-    private readonly Lock _placement = new();
 
     public PacketReactor(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("the media relay forwards with epoll: it runs on Linux");
         _threads = new EpollThread[threads];
-        for (var i = 0; i < threads; i++) _threads[i] = new EpollThread(this, i);
+        for (var i = 0; i < threads; i++) _threads[i] = new EpollThread(i);
     }
 
     /// <summary>Starts receiving for <paramref name="endpoint"/> until it is disposed.</summary>
+    /// <remarks>
+    /// Endpoints added at the same moment may both pick the same thread: placement is a share, not
+    /// a count to keep exact, and the next endpoint evens it out.
+    /// </remarks>
     public void Add(RelayEndpoint endpoint)
     {
-        EpollThread thread;
-        lock (_placement)
+        var thread = _threads[0];
+        foreach (var candidate in _threads)
         {
-            thread = _threads[0];
-            foreach (var candidate in _threads)
-            {
-                if (candidate.Carried(endpoint.IsRtp) < thread.Carried(endpoint.IsRtp)) thread = candidate;
-            }
-            thread.Count(endpoint.IsRtp, +1);
+            if (candidate.Carried(endpoint.IsRtp) < thread.Carried(endpoint.IsRtp)) thread = candidate;
         }
-
-        try
-        {
-            endpoint.ReceiveRegistration = thread.Add(endpoint);
-        }
-        catch
-        {
-            Removed(thread, endpoint.IsRtp);
-            throw;
-        }
+        endpoint.ReceiveRegistration = thread.Add(endpoint);
     }
 
     /// <summary>How many RTP (or RTCP) endpoints each thread receives for, in thread order.</summary>
-    public int[] EndpointsPerThread(bool rtp)
-    {
-        lock (_placement) return Array.ConvertAll(_threads, thread => thread.Carried(rtp));
-    }
-
-    private void Removed(EpollThread thread, bool rtp)
-    {
-        lock (_placement) thread.Count(rtp, -1);
-    }
+    public int[] EndpointsPerThread(bool rtp) => Array.ConvertAll(_threads, thread => thread.Carried(rtp));
 
     public void Dispose()
     {
@@ -81,7 +62,6 @@ internal sealed class PacketReactor : IDisposable
         /// <summary>Larger than any RTP or RTCP packet that fits an Ethernet frame (1472 bytes of UDP payload).</summary>
         private const int BufferSize = 2048;
 
-        private readonly PacketReactor _reactor;
         private readonly int _epoll;
         private readonly Thread _thread;
         private readonly byte[] _events = new byte[MaxEvents * LinuxSockets.EpollEventSize];
@@ -99,23 +79,18 @@ internal sealed class PacketReactor : IDisposable
         private int _rtcpEndpoints;
         private volatile bool _stopping;
 
-        public EpollThread(PacketReactor reactor, int index)
+        public EpollThread(int index)
         {
-            _reactor = reactor;
             _epoll = LinuxSockets.EpollCreate(LinuxSockets.EpollCloexec);
             if (_epoll < 0) throw new SocketException(Marshal.GetLastPInvokeError());
             _thread = new Thread(Run) { IsBackground = true, Name = $"relay-rx-{index}" };
             _thread.Start();
         }
 
-        /// <summary>Endpoints of one kind this thread receives for; read and changed under the reactor's placement lock.</summary>
-        public int Carried(bool rtp) => rtp ? _rtpEndpoints : _rtcpEndpoints;
+        /// <summary>Endpoints of one kind this thread receives for; changed under <c>_gate</c> as they join and leave.</summary>
+        public int Carried(bool rtp) => Volatile.Read(ref Endpoints(rtp));
 
-        public void Count(bool rtp, int change)
-        {
-            if (rtp) _rtpEndpoints += change;
-            else _rtcpEndpoints += change;
-        }
+        private ref int Endpoints(bool rtp) => ref rtp ? ref _rtpEndpoints : ref _rtcpEndpoints;
 
         public IDisposable Add(RelayEndpoint endpoint)
         {
@@ -132,6 +107,7 @@ internal sealed class PacketReactor : IDisposable
                 var registration = new Registration(this, endpoint, slot, ++_tokens);
                 Volatile.Write(ref _slots[slot], registration);
                 Control(LinuxSockets.EpollCtlAdd, registration);
+                Volatile.Write(ref Endpoints(endpoint.IsRtp), Endpoints(endpoint.IsRtp) + 1);
                 return registration;
             }
         }
@@ -143,8 +119,8 @@ internal sealed class PacketReactor : IDisposable
                 Control(LinuxSockets.EpollCtlDel, registration);
                 Volatile.Write(ref _slots[registration.Slot], null);
                 _freeSlots.Push(registration.Slot);
+                Volatile.Write(ref Endpoints(registration.Endpoint.IsRtp), Endpoints(registration.Endpoint.IsRtp) - 1);
             }
-            _reactor.Removed(this, registration.Endpoint.IsRtp);
         }
 
         private void Control(int operation, Registration registration)

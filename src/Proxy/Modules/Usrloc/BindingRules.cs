@@ -24,6 +24,27 @@ public static class BindingRules
     }
 
     /// <summary>Highest q first; among equal q the older binding keeps its place (the sort is stable).</summary>
-    public static ContactBinding[] Order(IEnumerable<ContactBinding> bindings) =>
-        bindings.OrderByDescending(binding => binding.Q).ToArray();
+    public static ContactBinding[] Order(IEnumerable<ContactBinding> bindings) => SortInPlace([.. bindings]);
+
+    /// <summary>
+    /// <see cref="Order"/> for an array the caller owns, sorted where it is: a lookup copies its
+    /// live bindings once. An insertion sort, stable, and quick for the few contacts an AOR has.
+    /// </summary>
+    public static ContactBinding[] SortInPlace(ContactBinding[] bindings)
+    {
+        ArgumentNullException.ThrowIfNull(bindings);
+        for (var i = 1; i < bindings.Length; i++)
+        {
+            var moving = bindings[i];
+            var j = i - 1;
+            for (; j >= 0 && bindings[j].Q < moving.Q; j--)
+            {
+                bindings[j + 1] = bindings[j];
+            }
+
+            bindings[j + 1] = moving;
+        }
+
+        return bindings;
+    }
 }

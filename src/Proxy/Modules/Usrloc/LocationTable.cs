@@ -25,7 +25,7 @@ public sealed class LocationTable
 
         lock (set)
         {
-            return BindingRules.Order(set.Live(utcNow));
+            return BindingRules.SortInPlace(set.Live(utcNow));
         }
     }
 
@@ -36,7 +36,7 @@ public sealed class LocationTable
         {
             lock (set)
             {
-                all.AddRange(BindingRules.Order(set.Live(utcNow)));
+                all.AddRange(BindingRules.SortInPlace(set.Live(utcNow)));
             }
         }
 
@@ -103,7 +103,7 @@ public sealed class LocationTable
             var set = _records.GetOrAdd(binding.Aor, NewContactSet);
             lock (set)
             {
-                set.RemoveAll(existing => SameContact(existing.Contact, binding.Contact));
+                set.Remove(binding.Contact);
                 set.Add(binding);
             }
         }
@@ -118,7 +118,7 @@ public sealed class LocationTable
 
         lock (set)
         {
-            var removed = set.RemoveAll(existing => SameContact(existing.Contact, contact)) > 0;
+            var removed = set.Remove(contact);
             DetachIfEmpty(aor, set);
             return removed;
         }
@@ -156,9 +156,6 @@ public sealed class LocationTable
 
         return expired;
     }
-
-    /// <summary>Contact URIs compare exactly, as usrloc compares them (case matters in the user part).</summary>
-    private static bool SameContact(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 
     private static ContactBinding? Live(ContactSet set, string contact, DateTime utcNow)
     {
