@@ -17,6 +17,8 @@ usage: loadtest/run-sip.sh --scenario NAME (--rate N | --rates N1,N2,...) [optio
                       regauth    REGISTER with digest auth, users from an injection file
                       call       INVITE/180/200/ACK/BYE through the proxy, no auth
                       callauth   the same call with proxy auth (INVITE/407/ACK/INVITE...)
+                      reinvite   a call put on hold: INVITE/200/ACK, re-INVITE (a=sendonly)/200/ACK, BYE
+                      cancel     a call cancelled while ringing: INVITE/180, CANCEL/200, 487/ACK
                       options    OPTIONS to the proxy itself
                       callmedia  call with SDP and RTP through the media relay (natedge-relay; the
                                  peer: rtpengine), proxy auth, the caller behind a simulated NAT
@@ -99,9 +101,11 @@ case "$scenario" in
   regauth) scenario_file=register_auth_users_uac.xml; default_config=../loadtest/config/stage2-bench.cfg; kamailio_config=stage_b_auth.cfg; auth=yes ;;
   call) scenario_file=call_uac.xml; default_config=stage1-hello.cfg; kamailio_config=stage_a_hello.cfg; with_uas=yes ;;
   callauth) scenario_file=call_auth_uac.xml; default_config=../loadtest/config/stage2-bench.cfg; kamailio_config=stage_b_auth.cfg; with_uas=yes; auth=yes ;;
+  reinvite) scenario_file=call_reinvite_uac.xml; default_config=stage1-hello.cfg; kamailio_config=stage_a_hello.cfg; with_uas=yes ;;
+  cancel) scenario_file=call_cancel_uac.xml; default_config=stage1-hello.cfg; kamailio_config=stage_a_hello.cfg; with_uas=yes ;;
   callmedia) scenario_file=call_media_uac.xml; default_config=stage3-nat.cfg; kamailio_config=stage_c_nat.cfg; with_uas=yes; auth=yes; media=yes ;;
   memory) scenario_file=register_aors_uac.xml; default_config=stage1-hello.cfg; kamailio_config=stage_a_hello.cfg; memory=yes ;;
-  *) usage >&2; fail "--scenario must be register, regauth, call, callauth, options, callmedia or memory" ;;
+  *) usage >&2; fail "--scenario must be register, regauth, call, callauth, reinvite, cancel, options, callmedia or memory" ;;
 esac
 # With a socket per call (un, tn) every REGISTER brings a new Contact; a registrar holding one contact
 # per account (Kamailio's max_contacts 1) answers 503 to the second, so each call registers its own AOR.
@@ -498,6 +502,8 @@ run_step() {
       extra=(-inf "$dir/users.csv" -s "$callee" -key nat_port "$nat_port" -mi 127.0.0.1 -mp "$uac_media_port" -d "$hold_ms")
       uas_scenario=call_media_uas.xml; uas_extra=(-mi 127.0.0.1 -mp "$uas_media_port" -rtp_echo) ;;
     call) extra=(-s "$callee") ;;
+    reinvite) extra=(-s "$callee"); uas_scenario=call_hold_uas.xml ;;
+    cancel) extra=(-s "$callee"); uas_scenario=call_cancelled_uas.xml ;;
     memory) ;;
     *) extra=(-s 1000) ;;
   esac

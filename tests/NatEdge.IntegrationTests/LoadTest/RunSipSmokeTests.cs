@@ -17,6 +17,8 @@ public sealed class RunSipSmokeTests
     [InlineData("regauth", 50, 3)]
     [InlineData("call", 20, 3)]
     [InlineData("callauth", 20, 3)]
+    [InlineData("reinvite", 20, 3)]
+    [InlineData("cancel", 20, 3)]
     public Task A_short_low_rate_run_completes_every_call_and_writes_its_results_line(string scenario, int rate, int seconds)
         => RunAndCheckAsync(scenario, rate, seconds, transport: null);
 
